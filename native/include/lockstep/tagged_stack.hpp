@@ -1,0 +1,258 @@
+// tagged_stack.hpp — Treiber stacks with a tagged (ABA-safe) head.
+//
+// TaggedIndexStack: a lock-free LIFO of indices into a caller-owned array of
+// links; the free list of the engine's pools (node pools, the arena's block
+// pool). TaggedStack<T>: a bounded LIFO of values built from two of them,
+// one holding the items and one the free nodes, so that push and pop never
+// allocate.
+//
+// Guarantees: linearizable; lock-free (a CAS fails only because another
+// thread's succeeded). Any number of threads push and pop. TaggedStack's
+// try_push may report full while a concurrent pop has taken an item but not
+// yet returned its node: "full" means "capacity items or pops in flight".
+//
+// Algorithm: R. K. Treiber, "Systems Programming: Coping with Parallelism",
+// IBM RJ 5118, 1986; the tag (a version counter beside the index in the head
+// word, as on IBM System/370) defeats ABA: a pop that read head A and A's
+// link, then slept while A was popped, other nodes moved and A pushed back,
+// finds the tag changed and retries instead of installing a stale link.
+// A tag of TagBits bits wraps after 2^TagBits successful CASes; the narrow
+// instantiations exist to show that wrap-around ABA is real.
+//
+//   lockstep::TaggedStack<int64_t> stack(1024);
+//   if (!stack.try_push(7)) { /* all 1024 nodes are in use */ }
+//   std::optional<int64_t> top = stack.try_pop();
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "lockstep/cache_padded.hpp"
+#include "lockstep/debug_assert.hpp"
+#include "lockstep/std_sync.hpp"
+#include "lockstep/storage.hpp"
+
+namespace lockstep {
+
+// Seeded defects of the tagged stack (see DESIGN.md, "mutants").
+struct NoStackBugs {
+  // The CAS compares the index only: the tag never changes, so the classic
+  // Treiber ABA (a pop installs the link it read before its node was popped
+  // and pushed back) corrupts the stack. The bug the tag was invented for.
+  static constexpr bool kUntaggedHead = false;
+};
+struct StackUntaggedHead : NoStackBugs {
+  static constexpr bool kUntaggedHead = true;
+};
+
+template <class Sync = StdSync, class Bugs = NoStackBugs, unsigned TagBits = 32>
+class TaggedIndexStack {
+  static_assert(TagBits >= 1 && TagBits <= 32,
+                "the tag shares a 64-bit head word with a 32-bit index");
+
+public:
+  using Link = typename Sync::template cell<std::uint32_t>;
+  // The index that means "none"; valid indices are below it.
+  static constexpr std::uint32_t kNil = 0xFFFFFFFFu;
+
+  // links[i] is node i's link; the array outlives the stack. Starts empty.
+  explicit TaggedIndexStack(Link* links) noexcept
+      : links_(links), head_(pack(kNil, 0)) {}
+  TaggedIndexStack(const TaggedIndexStack&) = delete;
+  TaggedIndexStack& operator=(const TaggedIndexStack&) = delete;
+
+  // Pushes node `index` (< kNil), which the caller owns until this returns.
+  void push(std::uint32_t index) noexcept {
+    LOCKSTEP_DEBUG_ASSERT(Sync, index != kNil, "tagged stack: push of kNil");
+    std::uint64_t head = head_.load(std::memory_order_relaxed);
+    for (;;) {
+      links_[index].store(index_of(head));
+      // (T3) release: publish the link and whatever the caller wrote into
+      // the node; pairs with (T1)/(T2). Every later head value is a CAS, so
+      // it stays in this store's release sequence.
+      if (head_.compare_exchange_weak(head, pack(index, next_tag(head)),
+                                      std::memory_order_release,
+                                      std::memory_order_relaxed)) {
+        return;
+      }
+      Sync::spin_hint();
+    }
+  }
+
+  // Takes the top node; the caller owns it afterwards.
+  std::optional<std::uint32_t> pop() noexcept {
+    // (T1) acquire: pairs with (T3); the link and contents of the node we
+    // are about to read were written before its push.
+    std::uint64_t head = head_.load(std::memory_order_acquire);
+    for (;;) {
+      const std::uint32_t index = index_of(head);
+      if (index == kNil) return std::nullopt;
+      // May read a link that a concurrent push is rewriting (this node was
+      // popped and pushed back meanwhile): the tag then differs and the CAS
+      // below fails, so the value read is never used.
+      const std::uint32_t next = links_[index].load();
+      // (T2) acquire on success and failure: as (T1), for the head value
+      // the CAS reads.
+      if (head_.compare_exchange_weak(head, pack(next, next_tag(head)),
+                                      std::memory_order_acquire,
+                                      std::memory_order_acquire)) {
+        return index;
+      }
+      Sync::spin_hint();
+    }
+  }
+
+  // Quiescent only (no operation in flight): the indices from top to
+  // bottom, or nullopt if the chain is longer than `limit` (a cycle).
+  std::optional<std::vector<std::uint32_t>> snapshot(std::size_t limit) const {
+    std::vector<std::uint32_t> out;
+    std::uint32_t index = index_of(head_.load(std::memory_order_acquire));
+    while (index != kNil) {
+      if (out.size() >= limit) return std::nullopt;
+      out.push_back(index);
+      index = links_[index].load();
+    }
+    return out;
+  }
+
+  // The tag now in the head word (quiescent; for tests of wrap-around).
+  std::uint32_t tag_quiescent() const noexcept {
+    return tag_of(head_.load(std::memory_order_acquire));
+  }
+
+private:
+  static constexpr std::uint64_t kTagMask =
+      TagBits == 32 ? 0xFFFFFFFFull : ((1ull << TagBits) - 1);
+
+  static std::uint64_t pack(std::uint32_t index, std::uint64_t tag) noexcept {
+    return (tag << 32) | index;
+  }
+  static std::uint32_t index_of(std::uint64_t word) noexcept {
+    return static_cast<std::uint32_t>(word);
+  }
+  static std::uint32_t tag_of(std::uint64_t word) noexcept {
+    return static_cast<std::uint32_t>(word >> 32);
+  }
+  static std::uint64_t next_tag(std::uint64_t word) noexcept {
+    if constexpr (Bugs::kUntaggedHead) return tag_of(word);
+    return (tag_of(word) + 1ull) & kTagMask;
+  }
+
+  Link* links_;
+  // Head word: index in bits 0..31, tag in bits 32..32+TagBits-1.
+  typename Sync::template atomic<std::uint64_t> head_;
+};
+
+template <class T, class Sync = StdSync, class Bugs = NoStackBugs,
+          unsigned TagBits = 32>
+class TaggedStack {
+  using Index = TaggedIndexStack<Sync, Bugs, TagBits>;
+
+public:
+  static constexpr std::size_t kMaxCapacity = Index::kNil;
+
+  // Takes all `capacity` nodes now. Throws std::invalid_argument for a
+  // capacity of 0 or above kMaxCapacity, std::bad_alloc without memory.
+  explicit TaggedStack(std::size_t capacity)
+      : capacity_(checked_capacity(capacity)),
+        links_(make_array<Sync, typename Index::Link>(capacity_)),
+        values_(make_array<Sync, typename Sync::template cell<T>>(capacity_)),
+        items_(std::in_place, links_), free_(std::in_place, links_) {
+    if (links_ == nullptr || values_ == nullptr) {
+      release_memory();
+      throw std::bad_alloc();
+    }
+    for (std::size_t i = capacity_; i-- > 0;) {
+      free_->push(static_cast<std::uint32_t>(i));
+    }
+  }
+  ~TaggedStack() { release_memory(); }
+  TaggedStack(const TaggedStack&) = delete;
+  TaggedStack& operator=(const TaggedStack&) = delete;
+
+  // False when every node holds an item (or a pop has not returned its).
+  bool try_push(T value) noexcept {
+    const std::optional<std::uint32_t> node = free_->pop();
+    if (!node) return false;
+    values_[*node].store(value);
+    items_->push(*node); // publishes the value: (T3) of items_
+    return true;
+  }
+
+  std::optional<T> try_pop() noexcept {
+    const std::optional<std::uint32_t> node = items_->pop();
+    if (!node) return std::nullopt;
+    const T value = values_[*node].load(); // ordered after (T1) of items_
+    free_->push(*node);
+    return value;
+  }
+
+  std::size_t capacity() const noexcept { return capacity_; }
+
+  // Quiescent only. The items from top to bottom.
+  std::vector<T> items_quiescent() const {
+    std::vector<T> out;
+    if (auto chain = items_->snapshot(capacity_)) {
+      for (std::uint32_t i : *chain)
+        out.push_back(values_[i].load());
+    }
+    return out;
+  }
+
+  // Quiescent only. Empty when every invariant holds, else what broke:
+  // every node is on exactly one of the two lists, no list has a cycle.
+  std::string check_invariants() const {
+    const auto items = items_->snapshot(capacity_);
+    const auto free = free_->snapshot(capacity_);
+    if (!items) return "tagged stack: the item list has a cycle";
+    if (!free) return "tagged stack: the free list has a cycle";
+    std::vector<bool> seen(capacity_, false);
+    for (const auto* list : {&*items, &*free}) {
+      for (std::uint32_t i : *list) {
+        if (i >= capacity_) {
+          return "tagged stack: node index " + std::to_string(i) +
+                 " is out of range";
+        }
+        if (seen[i]) {
+          return "tagged stack: node " + std::to_string(i) +
+                 " is on the lists twice";
+        }
+        seen[i] = true;
+      }
+    }
+    const std::size_t total = items->size() + free->size();
+    if (total != capacity_) {
+      return "tagged stack: " + std::to_string(capacity_ - total) +
+             " node(s) are on neither list (lost)";
+    }
+    return {};
+  }
+
+private:
+  static std::size_t checked_capacity(std::size_t capacity) {
+    if (capacity == 0 || capacity > kMaxCapacity) {
+      throw std::invalid_argument(
+          "TaggedStack: capacity must be between 1 and " +
+          std::to_string(kMaxCapacity));
+    }
+    return capacity;
+  }
+  void release_memory() noexcept {
+    destroy_array<Sync>(values_, capacity_);
+    destroy_array<Sync>(links_, capacity_);
+    values_ = nullptr;
+    links_ = nullptr;
+  }
+
+  std::size_t capacity_;
+  typename Index::Link* links_;
+  typename Sync::template cell<T>* values_;
+  CachePadded<Index> items_; // pushers and poppers of items
+  CachePadded<Index> free_;  // the same threads, on the other line
+};
+
+} // namespace lockstep
