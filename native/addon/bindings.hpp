@@ -1,0 +1,18 @@
+// bindings.hpp — each structure's binding registers its exports and its
+// variants here; addon.cpp calls them all.
+#pragma once
+
+#include <napi.h>
+
+namespace lockstep::addon {
+
+void init_chase_lev_deque(Napi::Env env, Napi::Object exports,
+                          Napi::Object variants);
+void init_mpmc_queue(Napi::Env env, Napi::Object exports,
+                     Napi::Object variants);
+void init_mpsc_queue(Napi::Env env, Napi::Object exports,
+                     Napi::Object variants);
+void init_tagged_stack(Napi::Env env, Napi::Object exports,
+                       Napi::Object variants);
+
+} // namespace lockstep::addon

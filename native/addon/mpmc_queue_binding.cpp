@@ -1,0 +1,45 @@
+// mpmc_queue_binding.cpp — the bounded MPMC queue's exports: mpmcCreate,
+// mpmcTryPush, mpmcTryPop, mpmcItems, mpmcCheckInvariants.
+#include "bindings.hpp"
+#include "collection_binding.hpp"
+#include "lockstep/mpmc_queue.hpp"
+
+namespace lockstep::addon {
+namespace {
+
+struct MpmcNames {
+  using Api = BoundedApi;
+  static constexpr const char* kTarget = "mpmc-queue";
+  static constexpr Kind kKind = Kind::kMpmcQueue;
+  static constexpr const char* kParam = "queue";
+  static constexpr const char* kCreate = "mpmcCreate";
+  static constexpr const char* kTryPush = "mpmcTryPush";
+  static constexpr const char* kTryPop = "mpmcTryPop";
+  static constexpr const char* kItems = "mpmcItems";
+  static constexpr const char* kCheckInvariants = "mpmcCheckInvariants";
+};
+
+template <class Bugs>
+constexpr CollectionFactory<BoundedApi> mpmc =
+    &make_collection<BoundedApi, BoundedOf<MpmcQueue<Value, StdSync, Bugs>>>;
+
+const Variant<CollectionFactory<BoundedApi>> kVariants[] = {
+    {"correct", "Vyukov's bounded queue with explicit laps (Rigtorp)",
+     mpmc<NoMpmcBugs>},
+    {"lap-dropped",
+     "the turn check ignores the lap: a producer a lap ahead overwrites an "
+     "unpublished slot",
+     mpmc<MpmcLapDropped>},
+    {"relaxed-turn-store",
+     "the producer publishes its slot with a relaxed store instead of release",
+     mpmc<MpmcRelaxedTurnStore>},
+};
+
+} // namespace
+
+void init_mpmc_queue(Napi::Env env, Napi::Object exports,
+                     Napi::Object variants) {
+  init_collection<MpmcNames>(env, exports, variants, kVariants);
+}
+
+} // namespace lockstep::addon

@@ -1,0 +1,48 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { ADDON_FUNCTIONS, BUILD_COMMAND, addon, defaultAddonPath, loadAddon } from './index.js';
+
+describe('the addon loader', () => {
+  it('names the missing path and the build command', () => {
+    const path = join(tmpdir(), 'no-such-dir', 'lockstep.node');
+    expect(() => loadAddon(path)).toThrow(`${path} does not exist. Build it with \`${BUILD_COMMAND}\``);
+  });
+
+  it('says a file that is not an addon failed to load, keeping the cause', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lockstep-')), 'lockstep.node');
+    writeFileSync(path, 'not a shared object');
+    let error: unknown;
+    try {
+      loadAddon(path);
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error)).toContain(`${path} failed to load; rebuild it with \`${BUILD_COMMAND}\``);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('looks in build/addon unless LOCKSTEP_ADDON names another build', () => {
+    const saved = process.env['LOCKSTEP_ADDON'];
+    try {
+      delete process.env['LOCKSTEP_ADDON'];
+      expect(defaultAddonPath()).toMatch(/build\/addon\/RelWithDebInfo\/lockstep\.node$/);
+      process.env['LOCKSTEP_ADDON'] = '/elsewhere/lockstep.node';
+      expect(defaultAddonPath()).toBe('/elsewhere/lockstep.node');
+    } finally {
+      if (saved === undefined) delete process.env['LOCKSTEP_ADDON'];
+      else process.env['LOCKSTEP_ADDON'] = saved;
+    }
+  });
+
+  it('loads the built addon with every declared function, once', () => {
+    const loaded = addon();
+    for (const name of ADDON_FUNCTIONS) expect(typeof loaded[name]).toBe('function');
+    expect(addon()).toBe(loaded);
+    expect([64, 128]).toContain(loaded.cacheLineSize);
+    expect(Object.keys(loaded.variants).sort()).toEqual(['chase-lev-deque', 'mpmc-queue', 'mpsc-queue', 'tagged-stack']);
+    for (const variants of Object.values(loaded.variants)) expect(variants[0]?.name).toBe('correct');
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * The one typed loader of the lockstep addon (build/addon/RelWithDebInfo/lockstep.node).
+ *
+ * Every export of the addon is declared here. Handles are opaque: a handle
+ * of one kind passed where another is expected, a closed handle, a value
+ * that is not a safe integer, an unknown option — each is a TypeError or
+ * RangeError whose message names the function and the argument.
+ *
+ * @example
+ * const lockstep = addon();
+ * const deque = lockstep.dequeCreate({ capacity: 64 });
+ * const worker = lockstep.dequeWorker(deque);
+ * lockstep.dequePush(worker, 7);
+ * lockstep.dequeSteal(lockstep.dequeStealer(deque)); // { kind: 'success', value: 7 }
+ * lockstep.close(deque);
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+declare const handleKind: unique symbol;
+/** An opaque native handle; `K` names what it points at. */
+export type Handle<K extends string> = { readonly [handleKind]: K };
+
+export type DequeHandle = Handle<'deque'>;
+export type DequeWorkerHandle = Handle<'deque worker'>;
+export type DequeStealerHandle = Handle<'deque stealer'>;
+export type MpmcQueueHandle = Handle<'mpmc queue'>;
+export type MpscQueueHandle = Handle<'mpsc queue'>;
+export type MpscConsumerHandle = Handle<'mpsc consumer'>;
+export type TaggedStackHandle = Handle<'tagged stack'>;
+export type AnyHandle =
+  | DequeHandle
+  | DequeWorkerHandle
+  | DequeStealerHandle
+  | MpmcQueueHandle
+  | MpscQueueHandle
+  | MpscConsumerHandle
+  | TaggedStackHandle;
+
+/** The result of a steal or an MPSC pop: Retry means "lost a race, not necessarily empty". */
+export type Take = { kind: 'empty' } | { kind: 'retry' } | { kind: 'success'; value: number };
+
+/** The engine's structures, by their target names. */
+export type Target = 'chase-lev-deque' | 'mpmc-queue' | 'mpsc-queue' | 'tagged-stack';
+
+/** A variant of a target: `correct` or a seeded bug (mutant). */
+export interface VariantInfo {
+  readonly name: string;
+  readonly description: string;
+}
+
+export interface DequeOptions {
+  /** Initial ring capacity, rounded up to a power of two (1 to 2^20). @defaultValue 64 */
+  capacity?: number;
+  /** The ring never grows past this (power-of-two capacity to 2^20); push then returns false. @defaultValue 2^20 */
+  maxCapacity?: number;
+  /** How many stealer handles may be open at once (1 to 4096). @defaultValue 16 */
+  maxStealers?: number;
+  /** `correct` or a seeded bug, see `variants['chase-lev-deque']`. @defaultValue 'correct' */
+  variant?: string;
+}
+
+export interface BoundedOptions {
+  /** How many items fit (1 to 2^20). @defaultValue 1024 */
+  capacity?: number;
+  /** `correct` or a seeded bug, see `variants`. @defaultValue 'correct' */
+  variant?: string;
+}
+
+/** Everything the addon exports. Values are safe integers. */
+export interface LockstepAddon {
+  /** Closes any handle; closing a structure closes its worker, stealers and consumer. Idempotent. */
+  close(handle: AnyHandle): void;
+
+  dequeCreate(options?: DequeOptions): DequeHandle;
+  /** The owner's end; one open worker per deque (an Error otherwise). */
+  dequeWorker(deque: DequeHandle): DequeWorkerHandle;
+  /** A thief's end; up to maxStealers open at once (an Error otherwise). */
+  dequeStealer(deque: DequeHandle): DequeStealerHandle;
+  /** False only when the ring is full at maxCapacity. */
+  dequePush(worker: DequeWorkerHandle, value: number): boolean;
+  dequePop(worker: DequeWorkerHandle): number | undefined;
+  dequeSteal(stealer: DequeStealerHandle): Take;
+  /** The items from top (oldest, next to be stolen) to bottom (newest). */
+  dequeItems(deque: DequeHandle): number[];
+  /** null when every invariant holds, else what broke. */
+  dequeCheckInvariants(deque: DequeHandle): string | null;
+
+  mpmcCreate(options?: BoundedOptions): MpmcQueueHandle;
+  mpmcTryPush(queue: MpmcQueueHandle, value: number): boolean;
+  mpmcTryPop(queue: MpmcQueueHandle): number | undefined;
+  /** The items from oldest to newest. */
+  mpmcItems(queue: MpmcQueueHandle): number[];
+  mpmcCheckInvariants(queue: MpmcQueueHandle): string | null;
+
+  mpscCreate(options?: BoundedOptions): MpscQueueHandle;
+  /** The one consumer's end (an Error while another is open). */
+  mpscConsumer(queue: MpscQueueHandle): MpscConsumerHandle;
+  mpscTryPush(queue: MpscQueueHandle, value: number): boolean;
+  mpscPop(consumer: MpscConsumerHandle): Take;
+  /** The items from oldest to newest. */
+  mpscItems(queue: MpscQueueHandle): number[];
+  mpscCheckInvariants(queue: MpscQueueHandle): string | null;
+
+  stackCreate(options?: BoundedOptions): TaggedStackHandle;
+  stackTryPush(stack: TaggedStackHandle, value: number): boolean;
+  stackTryPop(stack: TaggedStackHandle): number | undefined;
+  /** The items from top to bottom. */
+  stackItems(stack: TaggedStackHandle): number[];
+  stackCheckInvariants(stack: TaggedStackHandle): string | null;
+
+  /** The variants of each target. */
+  readonly variants: Readonly<Record<Target, readonly VariantInfo[]>>;
+  /** The engine's cache-line size in bytes (padding unit). */
+  readonly cacheLineSize: number;
+}
+
+/** Every function the addon must export; checked at load, so a stale build is caught. */
+export const ADDON_FUNCTIONS = [
+  'close',
+  'dequeCreate',
+  'dequeWorker',
+  'dequeStealer',
+  'dequePush',
+  'dequePop',
+  'dequeSteal',
+  'dequeItems',
+  'dequeCheckInvariants',
+  'mpmcCreate',
+  'mpmcTryPush',
+  'mpmcTryPop',
+  'mpmcItems',
+  'mpmcCheckInvariants',
+  'mpscCreate',
+  'mpscConsumer',
+  'mpscTryPush',
+  'mpscPop',
+  'mpscItems',
+  'mpscCheckInvariants',
+  'stackCreate',
+  'stackTryPush',
+  'stackTryPop',
+  'stackItems',
+  'stackCheckInvariants',
+] as const satisfies readonly (keyof LockstepAddon)[];
+
+/** The command that builds the addon, named in every load error. */
+export const BUILD_COMMAND = 'npm run build:native';
+
+/** The package root: the nearest folder above this file holding package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('lockstep: cannot find package.json above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return dir;
+}
+
+/**
+ * Where the build puts the addon, unless the CI override `LOCKSTEP_ADDON`
+ * names another build (the sanitized one, for instance).
+ */
+export function defaultAddonPath(): string {
+  const override = process.env['LOCKSTEP_ADDON'];
+  if (override !== undefined && override !== '') return override;
+  return join(packageRoot(), 'build', 'addon', 'RelWithDebInfo', 'lockstep.node');
+}
+
+/**
+ * Loads the addon at `path` and checks that it exports everything declared
+ * here. Throws an Error naming the path and {@link BUILD_COMMAND} when the
+ * file is missing, does not load, or is stale.
+ */
+export function loadAddon(path: string = defaultAddonPath()): LockstepAddon {
+  if (!existsSync(path)) {
+    throw new Error(`lockstep: the native addon is not built: ${path} does not exist. Build it with \`${BUILD_COMMAND}\` (npm install runs it).`);
+  }
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = createRequire(import.meta.url)(path) as Record<string, unknown>;
+  } catch (cause) {
+    throw new Error(`lockstep: the native addon at ${path} failed to load; rebuild it with \`${BUILD_COMMAND}\`.`, { cause });
+  }
+  const missing = ADDON_FUNCTIONS.filter((name) => typeof loaded[name] !== 'function');
+  if (missing.length > 0) {
+    throw new Error(`lockstep: the native addon at ${path} is stale (missing ${missing.join(', ')}); rebuild it with \`${BUILD_COMMAND}\`.`);
+  }
+  return loaded as unknown as LockstepAddon;
+}
+
+let cached: LockstepAddon | undefined;
+
+/** The addon, loaded once from {@link defaultAddonPath}. */
+export function addon(): LockstepAddon {
+  cached ??= loadAddon();
+  return cached;
+}
