@@ -1,0 +1,183 @@
+/**
+ * The addon's surface as data: every export, its parameters, the options it
+ * takes and what it returns, and an oracle, written independently of the
+ * C++ checks, that says how a call must end: ok, or a TypeError, RangeError
+ * or Error. The argument property holds the addon to this oracle.
+ */
+import type { LockstepAddon } from '../../native/index.js';
+
+export type HandleKind = 'deque' | 'deque worker' | 'deque stealer' | 'mpmc queue' | 'mpsc queue' | 'mpsc consumer' | 'tagged stack';
+export type FunctionName = { [K in keyof LockstepAddon]: LockstepAddon[K] extends (...args: never[]) => unknown ? K : never }[keyof LockstepAddon];
+
+export type OptionSpec =
+  | { key: string; type: 'size'; fallback: number; min: number | ((prior: Record<string, number>) => number); max: number }
+  | { key: string; type: 'variant'; target: string };
+
+export type Param =
+  | { name: string; type: 'handle'; kind: HandleKind }
+  | { name: string; type: 'any handle' }
+  | { name: string; type: 'value' }
+  | { name: string; type: 'options'; options: OptionSpec[] };
+
+export type Returns = 'undefined' | 'boolean' | 'item' | 'take' | 'items' | 'invariants' | { handle: HandleKind };
+
+export interface ExportSpec {
+  fn: FunctionName;
+  params: Param[];
+  /** Parameters from this index on may be left out. */
+  required: number;
+  returns: Returns;
+}
+
+const MAX_CAPACITY = 2 ** 20;
+const bitCeil = (n: number) => 2 ** Math.ceil(Math.log2(n));
+const capacity = (fallback: number): OptionSpec => ({ key: 'capacity', type: 'size', fallback, min: 1, max: MAX_CAPACITY });
+const boundedOptions = (target: string): Param => ({ name: 'options', type: 'options', options: [capacity(1024), { key: 'variant', type: 'variant', target }] });
+const handle = (name: string, kind: HandleKind): Param => ({ name, type: 'handle', kind });
+const value: Param = { name: 'value', type: 'value' };
+
+/** In the order the C++ reads them: the oracle must check in the same order. */
+export const DEQUE_OPTIONS: OptionSpec[] = [
+  capacity(64),
+  { key: 'maxStealers', type: 'size', fallback: 16, min: 1, max: 4096 },
+  { key: 'maxCapacity', type: 'size', fallback: MAX_CAPACITY, min: (prior) => bitCeil(prior['capacity']!), max: MAX_CAPACITY },
+  { key: 'variant', type: 'variant', target: 'chase-lev-deque' },
+];
+
+export const EXPORTS: ExportSpec[] = [
+  { fn: 'close', params: [{ name: 'handle', type: 'any handle' }], required: 1, returns: 'undefined' },
+  { fn: 'dequeCreate', params: [{ name: 'options', type: 'options', options: DEQUE_OPTIONS }], required: 0, returns: { handle: 'deque' } },
+  { fn: 'dequeWorker', params: [handle('deque', 'deque')], required: 1, returns: { handle: 'deque worker' } },
+  { fn: 'dequeStealer', params: [handle('deque', 'deque')], required: 1, returns: { handle: 'deque stealer' } },
+  { fn: 'dequePush', params: [handle('worker', 'deque worker'), value], required: 2, returns: 'boolean' },
+  { fn: 'dequePop', params: [handle('worker', 'deque worker')], required: 1, returns: 'item' },
+  { fn: 'dequeSteal', params: [handle('stealer', 'deque stealer')], required: 1, returns: 'take' },
+  { fn: 'dequeItems', params: [handle('deque', 'deque')], required: 1, returns: 'items' },
+  { fn: 'dequeCheckInvariants', params: [handle('deque', 'deque')], required: 1, returns: 'invariants' },
+  { fn: 'mpmcCreate', params: [boundedOptions('mpmc-queue')], required: 0, returns: { handle: 'mpmc queue' } },
+  { fn: 'mpmcTryPush', params: [handle('queue', 'mpmc queue'), value], required: 2, returns: 'boolean' },
+  { fn: 'mpmcTryPop', params: [handle('queue', 'mpmc queue')], required: 1, returns: 'item' },
+  { fn: 'mpmcItems', params: [handle('queue', 'mpmc queue')], required: 1, returns: 'items' },
+  { fn: 'mpmcCheckInvariants', params: [handle('queue', 'mpmc queue')], required: 1, returns: 'invariants' },
+  { fn: 'mpscCreate', params: [boundedOptions('mpsc-queue')], required: 0, returns: { handle: 'mpsc queue' } },
+  { fn: 'mpscConsumer', params: [handle('queue', 'mpsc queue')], required: 1, returns: { handle: 'mpsc consumer' } },
+  { fn: 'mpscTryPush', params: [handle('queue', 'mpsc queue'), value], required: 2, returns: 'boolean' },
+  { fn: 'mpscPop', params: [handle('consumer', 'mpsc consumer')], required: 1, returns: 'take' },
+  { fn: 'mpscItems', params: [handle('queue', 'mpsc queue')], required: 1, returns: 'items' },
+  { fn: 'mpscCheckInvariants', params: [handle('queue', 'mpsc queue')], required: 1, returns: 'invariants' },
+  { fn: 'stackCreate', params: [boundedOptions('tagged-stack')], required: 0, returns: { handle: 'tagged stack' } },
+  { fn: 'stackTryPush', params: [handle('stack', 'tagged stack'), value], required: 2, returns: 'boolean' },
+  { fn: 'stackTryPop', params: [handle('stack', 'tagged stack')], required: 1, returns: 'item' },
+  { fn: 'stackItems', params: [handle('stack', 'tagged stack')], required: 1, returns: 'items' },
+  { fn: 'stackCheckInvariants', params: [handle('stack', 'tagged stack')], required: 1, returns: 'invariants' },
+];
+
+/** What the oracle knows of a handle it was given. */
+export interface HandleState {
+  kind: HandleKind;
+  closed: boolean;
+  /** For a structure: its open roles and its stealer limit. */
+  workerOpen?: boolean;
+  stealersOpen?: number;
+  maxStealers?: number;
+  consumerOpen?: boolean;
+}
+
+export type Expected = { ok: true } | { ok: false; error: 'TypeError' | 'RangeError' | 'Error' };
+const OK: Expected = { ok: true };
+const fail = (error: 'TypeError' | 'RangeError' | 'Error'): Expected => ({ ok: false, error });
+
+/**
+ * How `spec.fn(...args)` must end. `stateOf` maps a lockstep handle to what
+ * is known of it (undefined for anything that is not one); `variants` lists
+ * each target's variant names.
+ */
+export function expectedOutcome(
+  spec: ExportSpec,
+  args: readonly unknown[],
+  stateOf: (v: unknown) => HandleState | undefined,
+  variants: Record<string, readonly string[]>,
+): Expected {
+  if (args.length < spec.required || args.length > spec.params.length) return fail('TypeError');
+  for (const [i, param] of spec.params.entries()) {
+    const arg = args[i];
+    switch (param.type) {
+      case 'any handle':
+        if (stateOf(arg) === undefined) return fail('TypeError');
+        break;
+      case 'handle': {
+        const state = stateOf(arg);
+        if (state === undefined || state.kind !== param.kind || state.closed) return fail('TypeError');
+        break;
+      }
+      case 'value':
+        if (typeof arg !== 'number') return fail('TypeError');
+        if (!Number.isSafeInteger(arg)) return fail('RangeError');
+        break;
+      case 'options': {
+        // A handle is a native External, not an object: never options.
+        if (stateOf(arg) !== undefined) return fail('TypeError');
+        const verdict = expectedOptions(param.options, arg, variants);
+        if (!verdict.ok) return verdict;
+        break;
+      }
+    }
+  }
+  return expectedRole(spec, stateOf(args[0]));
+}
+
+function expectedOptions(options: OptionSpec[], arg: unknown, variants: Record<string, readonly string[]>): Expected {
+  if (arg === undefined) return OK;
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return fail('TypeError');
+  const object = arg as Record<string, unknown>;
+  for (const key in object) if (!options.some((o) => o.key === key)) return fail('TypeError');
+  const resolved: Record<string, number> = {};
+  for (const option of options) {
+    const v = object[option.key];
+    if (option.type === 'variant') {
+      if (v === undefined) continue;
+      if (typeof v !== 'string') return fail('TypeError');
+      if (!variants[option.target]!.includes(v)) return fail('RangeError');
+      continue;
+    }
+    if (v === undefined) {
+      resolved[option.key] = option.fallback;
+      continue;
+    }
+    if (typeof v !== 'number') return fail('TypeError');
+    const min = typeof option.min === 'function' ? option.min(resolved) : option.min;
+    if (!Number.isInteger(v) || v < min || v > option.max) return fail('RangeError');
+    resolved[option.key] = v;
+  }
+  return OK;
+}
+
+/** The role rules: one worker and maxStealers stealers per deque, one consumer per MPSC queue. */
+function expectedRole(spec: ExportSpec, structure: HandleState | undefined): Expected {
+  if (spec.fn === 'dequeWorker' && structure?.workerOpen) return fail('Error');
+  if (spec.fn === 'dequeStealer' && (structure?.stealersOpen ?? 0) >= (structure?.maxStealers ?? Infinity)) return fail('Error');
+  if (spec.fn === 'mpscConsumer' && structure?.consumerOpen) return fail('Error');
+  return OK;
+}
+
+/** Whether `result` has the shape `returns` promises. */
+export function hasReturnShape(returns: Returns, result: unknown, isHandle: (v: unknown) => boolean): boolean {
+  const isItem = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v);
+  if (typeof returns === 'object') return isHandle(result);
+  switch (returns) {
+    case 'undefined':
+      return result === undefined;
+    case 'boolean':
+      return typeof result === 'boolean';
+    case 'item':
+      return result === undefined || isItem(result);
+    case 'items':
+      return Array.isArray(result) && result.every(isItem);
+    case 'invariants':
+      return result === null;
+    case 'take': {
+      const t = result as { kind?: unknown; value?: unknown };
+      return t !== null && typeof t === 'object' && (t.kind === 'empty' || t.kind === 'retry' || (t.kind === 'success' && isItem(t.value)));
+    }
+  }
+}
