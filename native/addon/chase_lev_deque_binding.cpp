@@ -76,31 +76,8 @@ std::unique_ptr<DequeApi> make_deque(const DequeConfig& c) {
   return std::make_unique<DequeOf<Bugs>>(c);
 }
 
-const Variant<DequeFactory> kVariants[] = {
-    {"correct", "Chase-Lev with the Lê et al. (PPoPP 2013) orderings",
-     &make_deque<NoDequeBugs>},
-    {"pop-without-fence",
-     "pop omits its seq_cst fence: owner and thief both take the last item "
-     "under store buffering",
-     &make_deque<DequePopWithoutFence>},
-    {"steal-without-fence",
-     "steal omits its seq_cst fence between reading top and bottom",
-     &make_deque<DequeStealWithoutFence>},
-    {"push-publishes-bottom-first",
-     "push stores bottom before the slot: a thief steals an unwritten slot "
-     "(Charm++ #1345)",
-     &make_deque<DequePushPublishesBottomFirst>},
-    {"steal-reads-slot-after-cas",
-     "steal reads the slot after its CAS, when the owner may reuse it",
-     &make_deque<DequeStealReadsSlotAfterCas>},
-    {"steal-without-buffer-recheck",
-     "steal skips the buffer re-check: stale or freed buffer "
-     "(crossbeam-deque CVE-2021-32810)",
-     &make_deque<DequeStealWithoutBufferRecheck>},
-    {"grow-copies-one-short",
-     "growth copies one item too few: an off-by-one in the ring index",
-     &make_deque<DequeGrowCopiesOneShort>},
-};
+const auto kVariants = variant_table<DequeVariants, DequeFactory>(
+    []<class Bugs>() { return &make_deque<Bugs>; });
 
 using DequeHandle = StructureHandle<DequeApi>;
 using WorkerHandle = RoleHandle<DequeApi, WorkerApi>;

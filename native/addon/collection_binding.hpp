@@ -76,10 +76,10 @@ CollectionHandle<Names>& collection_arg(const Napi::CallbackInfo& info,
                                              Names::kParam);
 }
 
-template <class Names, std::size_t N>
+template <class Names>
 Napi::Value collection_create(
     const Napi::CallbackInfo& info,
-    const Variant<CollectionFactory<typename Names::Api>> (&table)[N]) {
+    const VariantTable<CollectionFactory<typename Names::Api>>& table) {
   constexpr const char* fn = Names::kCreate;
   expect_arity(info, fn, 0, 1);
   const Options options(info, 0, fn, {"capacity", "variant"});
@@ -126,10 +126,10 @@ Napi::Value collection_try_pop(const Napi::CallbackInfo& info) {
 
 // Registers create, try-push, items and check-invariants, and the
 // variants; for a BoundedApi collection, try-pop too.
-template <class Names, std::size_t N>
+template <class Names>
 void init_collection(
     Napi::Env env, Napi::Object exports, Napi::Object variants,
-    const Variant<CollectionFactory<typename Names::Api>> (&table)[N]) {
+    const VariantTable<CollectionFactory<typename Names::Api>>& table) {
   auto set = [&](const char* name, Napi::Function::Callback cb) {
     exports.Set(name, Napi::Function::New(env, cb, name));
   };

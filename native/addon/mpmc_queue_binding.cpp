@@ -23,17 +23,9 @@ template <class Bugs>
 constexpr CollectionFactory<BoundedApi> mpmc =
     &make_collection<BoundedApi, BoundedOf<MpmcQueue<Value, StdSync, Bugs>>>;
 
-const Variant<CollectionFactory<BoundedApi>> kVariants[] = {
-    {"correct", "Vyukov's bounded queue with explicit laps (Rigtorp)",
-     mpmc<NoMpmcBugs>},
-    {"lap-dropped",
-     "the turn check ignores the lap: a producer a lap ahead overwrites an "
-     "unpublished slot",
-     mpmc<MpmcLapDropped>},
-    {"relaxed-turn-store",
-     "the producer publishes its slot with a relaxed store instead of release",
-     mpmc<MpmcRelaxedTurnStore>},
-};
+const auto kVariants =
+    variant_table<MpmcVariants, CollectionFactory<BoundedApi>>(
+        []<class Bugs>() { return mpmc<Bugs>; });
 
 } // namespace
 

@@ -55,17 +55,8 @@ template <class Bugs>
 constexpr CollectionFactory<MpscApi> mpsc =
     &make_collection<MpscApi, MpscOf<Bugs>>;
 
-const Variant<CollectionFactory<MpscApi>> kVariants[] = {
-    {"correct", "Vyukov's MPSC node queue over a tagged node pool",
-     mpsc<NoMpscBugs>},
-    {"stale-next-on-reuse",
-     "a recycled node keeps its old link: the consumer follows it and repeats "
-     "an item",
-     mpsc<MpscStaleNextOnReuse>},
-    {"relaxed-link-store",
-     "the producer links its node with a relaxed store instead of release",
-     mpsc<MpscRelaxedLinkStore>},
-};
+const auto kVariants = variant_table<MpscVariants, CollectionFactory<MpscApi>>(
+    []<class Bugs>() { return mpsc<Bugs>; });
 
 using MpscHandle = CollectionHandle<MpscNames>;
 using ConsumerHandle = RoleHandle<MpscApi, ConsumerApi>;

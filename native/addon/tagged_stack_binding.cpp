@@ -19,20 +19,13 @@ struct StackNames {
   static constexpr const char* kCheckInvariants = "stackCheckInvariants";
 };
 
-template <class Bugs, unsigned TagBits = 32>
+template <class Bugs>
 constexpr CollectionFactory<BoundedApi> stack =
-    &make_collection<BoundedApi,
-                     BoundedOf<TaggedStack<Value, StdSync, Bugs, TagBits>>>;
+    &make_collection<BoundedApi, BoundedOf<TaggedStack<Value, StdSync, Bugs>>>;
 
-const Variant<CollectionFactory<BoundedApi>> kVariants[] = {
-    {"correct", "Treiber stack, 32-bit tag beside a 32-bit index",
-     stack<NoStackBugs>},
-    {"untagged-head", "the CAS ignores the tag: the classic Treiber ABA",
-     stack<StackUntaggedHead>},
-    {"tag-2-bits",
-     "a correct algorithm with a 2-bit tag: ABA once the tag wraps (4 CASes)",
-     stack<NoStackBugs, 2>},
-};
+const auto kVariants =
+    variant_table<StackVariants, CollectionFactory<BoundedApi>>(
+        []<class Bugs>() { return stack<Bugs>; });
 
 } // namespace
 

@@ -1,15 +1,20 @@
-// variants.hpp — the named variants of a target: "correct" and its seeded
-// bugs (mutants), each with a factory, for the addon's create functions.
+// variants.hpp — the named variants of a target as the addon sees them: a
+// table built from the structure's variant list (its Bugs types), with a
+// factory per variant.
 //
-//   const auto& v = find_variant(info.Env(), kDequeVariants, name,
-//   "dequeCreate"); std::unique_ptr<DequeApi> deque = v.make(config);
+//   const auto kVariants = variant_table<DequeVariants, DequeFactory>(
+//       []<class Bugs>() { return &make_deque<Bugs>; });
+//   std::unique_ptr<DequeApi> deque =
+//       find_variant(env, kVariants, name, "dequeCreate").make(config);
 #pragma once
 
 #include <napi.h>
 
 #include <string>
+#include <vector>
 
 #include "args.hpp"
+#include "lockstep/variants.hpp"
 
 namespace lockstep::addon {
 
@@ -19,9 +24,23 @@ template <class Factory> struct Variant {
   Factory make;
 };
 
-template <class Factory, std::size_t N>
+template <class Factory> using VariantTable = std::vector<Variant<Factory>>;
+
+// One row per Bugs type in `Variants`, in order; `make_for<Bugs>()` gives
+// the factory of each.
+template <class Variants, class Factory, class MakeFor>
+VariantTable<Factory> variant_table(MakeFor make_for) {
+  VariantTable<Factory> table;
+  for_each_variant<Variants>([&]<class Bugs>() {
+    table.push_back({Bugs::kVariant, Bugs::kDescription,
+                     make_for.template operator()<Bugs>()});
+  });
+  return table;
+}
+
+template <class Factory>
 const Variant<Factory>& find_variant(Napi::Env env,
-                                     const Variant<Factory> (&table)[N],
+                                     const VariantTable<Factory>& table,
                                      const std::string& name, const char* fn) {
   std::string names;
   for (const Variant<Factory>& v : table) {
@@ -33,11 +52,11 @@ const Variant<Factory>& find_variant(Napi::Env env,
 }
 
 // [{ name, description }, ...] for the `variants` export.
-template <class Factory, std::size_t N>
+template <class Factory>
 Napi::Array describe_variants(Napi::Env env,
-                              const Variant<Factory> (&table)[N]) {
-  Napi::Array out = Napi::Array::New(env, N);
-  for (std::size_t i = 0; i < N; ++i) {
+                              const VariantTable<Factory>& table) {
+  Napi::Array out = Napi::Array::New(env, table.size());
+  for (std::size_t i = 0; i < table.size(); ++i) {
     Napi::Object v = Napi::Object::New(env);
     v.Set("name", table[i].name);
     v.Set("description", table[i].description);

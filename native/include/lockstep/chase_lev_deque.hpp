@@ -42,6 +42,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -54,7 +55,12 @@
 namespace lockstep {
 
 // Seeded defects of the deque. Each is one line of the algorithm gone wrong.
+// Each Bugs type names its variant (kVariant) and says in one line what it
+// breaks (kDescription); DequeVariants lists them all, correct first.
 struct NoDequeBugs {
+  static constexpr const char* kVariant = "correct";
+  static constexpr const char* kDescription =
+      "Chase-Lev with the Le et al. (PPoPP 2013) orderings";
   // pop omits the seq_cst fence (P2) between lowering bottom and reading
   // top: with store buffering the owner and a thief both take the last item.
   // The store-load reordering that x86 really does; caught under TSO/C11.
@@ -77,23 +83,49 @@ struct NoDequeBugs {
   static constexpr bool kGrowCopiesOneShort = false;
 };
 struct DequePopWithoutFence : NoDequeBugs {
+  static constexpr const char* kVariant = "pop-without-fence";
+  static constexpr const char* kDescription =
+      "pop omits its seq_cst fence: owner and thief both take the last item "
+      "under store buffering";
   static constexpr bool kPopWithoutFence = true;
 };
 struct DequeStealWithoutFence : NoDequeBugs {
+  static constexpr const char* kVariant = "steal-without-fence";
+  static constexpr const char* kDescription =
+      "steal omits its seq_cst fence between reading top and bottom";
   static constexpr bool kStealWithoutFence = true;
 };
 struct DequePushPublishesBottomFirst : NoDequeBugs {
+  static constexpr const char* kVariant = "push-publishes-bottom-first";
+  static constexpr const char* kDescription =
+      "push stores bottom before the slot: a thief steals an unwritten slot "
+      "(Charm++ #1345)";
   static constexpr bool kPushPublishesBottomFirst = true;
 };
 struct DequeStealReadsSlotAfterCas : NoDequeBugs {
+  static constexpr const char* kVariant = "steal-reads-slot-after-cas";
+  static constexpr const char* kDescription =
+      "steal reads the slot after its CAS, when the owner may reuse it";
   static constexpr bool kStealReadsSlotAfterCas = true;
 };
 struct DequeStealWithoutBufferRecheck : NoDequeBugs {
+  static constexpr const char* kVariant = "steal-without-buffer-recheck";
+  static constexpr const char* kDescription =
+      "steal skips the buffer re-check: stale or freed buffer (crossbeam-deque "
+      "CVE-2021-32810)";
   static constexpr bool kStealWithoutBufferRecheck = true;
 };
 struct DequeGrowCopiesOneShort : NoDequeBugs {
+  static constexpr const char* kVariant = "grow-copies-one-short";
+  static constexpr const char* kDescription =
+      "growth copies one item too few: an off-by-one in the ring index";
   static constexpr bool kGrowCopiesOneShort = true;
 };
+
+using DequeVariants =
+    std::tuple<NoDequeBugs, DequePopWithoutFence, DequeStealWithoutFence,
+               DequePushPublishesBottomFirst, DequeStealReadsSlotAfterCas,
+               DequeStealWithoutBufferRecheck, DequeGrowCopiesOneShort>;
 
 template <class T, class Sync = StdSync, class Bugs = NoDequeBugs>
 class ChaseLevDeque {

@@ -29,6 +29,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "lockstep/cache_padded.hpp"
@@ -38,7 +39,12 @@
 namespace lockstep {
 
 // Seeded defects of the MPMC queue.
+// Each Bugs type names its variant and says in one line what it breaks;
+// MpmcVariants lists them all, correct first.
 struct NoMpmcBugs {
+  static constexpr const char* kVariant = "correct";
+  static constexpr const char* kDescription =
+      "Vyukov's bounded queue with explicit laps (Rigtorp)";
   // The turn check compares only "waiting for a producer / a consumer" and
   // drops the lap: a producer whose ticket is a whole lap ahead takes a slot
   // whose previous producer has not published yet, and one item overwrites
@@ -51,11 +57,21 @@ struct NoMpmcBugs {
   static constexpr bool kRelaxedTurnStore = false;
 };
 struct MpmcLapDropped : NoMpmcBugs {
+  static constexpr const char* kVariant = "lap-dropped";
+  static constexpr const char* kDescription =
+      "the turn check ignores the lap: a producer a lap ahead overwrites an "
+      "unpublished slot";
   static constexpr bool kLapDroppedFromTurnCheck = true;
 };
 struct MpmcRelaxedTurnStore : NoMpmcBugs {
+  static constexpr const char* kVariant = "relaxed-turn-store";
+  static constexpr const char* kDescription =
+      "the producer publishes its slot with a relaxed store instead of release";
   static constexpr bool kRelaxedTurnStore = true;
 };
+
+using MpmcVariants =
+    std::tuple<NoMpmcBugs, MpmcLapDropped, MpmcRelaxedTurnStore>;
 
 template <class T, class Sync = StdSync, class Bugs = NoMpmcBugs>
 class MpmcQueue {

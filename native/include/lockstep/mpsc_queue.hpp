@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -39,7 +40,12 @@
 namespace lockstep {
 
 // Seeded defects of the MPSC queue.
+// Each Bugs type names its variant and says in one line what it breaks;
+// MpscVariants lists them all, correct first.
 struct NoMpscBugs {
+  static constexpr const char* kVariant = "correct";
+  static constexpr const char* kDescription =
+      "Vyukov's MPSC node queue over a tagged node pool";
   // A producer reuses a pooled node without clearing its `next` link: the
   // consumer follows the stale link past the end of the queue and returns an
   // item again. The classic mistake of node-recycling queues.
@@ -50,11 +56,21 @@ struct NoMpscBugs {
   static constexpr bool kRelaxedLinkStore = false;
 };
 struct MpscStaleNextOnReuse : NoMpscBugs {
+  static constexpr const char* kVariant = "stale-next-on-reuse";
+  static constexpr const char* kDescription =
+      "a recycled node keeps its old link: the consumer follows it and repeats "
+      "an item";
   static constexpr bool kStaleNextOnReuse = true;
 };
 struct MpscRelaxedLinkStore : NoMpscBugs {
+  static constexpr const char* kVariant = "relaxed-link-store";
+  static constexpr const char* kDescription =
+      "the producer links its node with a relaxed store instead of release";
   static constexpr bool kRelaxedLinkStore = true;
 };
+
+using MpscVariants =
+    std::tuple<NoMpscBugs, MpscStaleNextOnReuse, MpscRelaxedLinkStore>;
 
 template <class T, class Sync = StdSync, class Bugs = NoMpscBugs>
 class MpscQueue {

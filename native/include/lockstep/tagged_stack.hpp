@@ -29,6 +29,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "lockstep/cache_padded.hpp"
@@ -39,17 +40,38 @@
 namespace lockstep {
 
 // Seeded defects of the tagged stack (see DESIGN.md, "mutants").
+// Each Bugs type names its variant and says in one line what it breaks;
+// StackVariants lists them all, correct first.
 struct NoStackBugs {
+  static constexpr const char* kVariant = "correct";
+  static constexpr const char* kDescription =
+      "Treiber stack, 32-bit tag beside a 32-bit index";
   // The CAS compares the index only: the tag never changes, so the classic
   // Treiber ABA (a pop installs the link it read before its node was popped
   // and pushed back) corrupts the stack. The bug the tag was invented for.
   static constexpr bool kUntaggedHead = false;
+  // The tag's width in bits (1 to 32). A correct algorithm with a narrow
+  // tag still suffers ABA once the tag wraps around within one pop.
+  static constexpr unsigned kTagBits = 32;
 };
 struct StackUntaggedHead : NoStackBugs {
+  static constexpr const char* kVariant = "untagged-head";
+  static constexpr const char* kDescription =
+      "the CAS ignores the tag: the classic Treiber ABA";
   static constexpr bool kUntaggedHead = true;
 };
+struct StackTwoBitTag : NoStackBugs {
+  static constexpr const char* kVariant = "tag-2-bits";
+  static constexpr const char* kDescription =
+      "a correct algorithm with a 2-bit tag: ABA once the tag wraps (4 CASes)";
+  static constexpr unsigned kTagBits = 2;
+};
 
-template <class Sync = StdSync, class Bugs = NoStackBugs, unsigned TagBits = 32>
+using StackVariants =
+    std::tuple<NoStackBugs, StackUntaggedHead, StackTwoBitTag>;
+
+template <class Sync = StdSync, class Bugs = NoStackBugs,
+          unsigned TagBits = Bugs::kTagBits>
 class TaggedIndexStack {
   static_assert(TagBits >= 1 && TagBits <= 32,
                 "the tag shares a 64-bit head word with a 32-bit index");
@@ -148,7 +170,7 @@ private:
 };
 
 template <class T, class Sync = StdSync, class Bugs = NoStackBugs,
-          unsigned TagBits = 32>
+          unsigned TagBits = Bugs::kTagBits>
 class TaggedStack {
   using Index = TaggedIndexStack<Sync, Bugs, TagBits>;
 
