@@ -15,15 +15,13 @@
 #define LOCKSTEP_DEBUG_ASSERTS_ENABLED 0
 #endif
 
-#if LOCKSTEP_DEBUG_ASSERTS_ENABLED
+// Checked when debug asserts are enabled, and always under a policy whose
+// kAlwaysAssert is true (the simulator's: there a broken invariant is an
+// `assertion` outcome with its step and thread).
 #define LOCKSTEP_DEBUG_ASSERT(Sync, cond, message)                             \
   do {                                                                         \
-    if (!(cond)) {                                                             \
-      Sync::assertion_failed(#cond, (message), __FILE__, __LINE__);            \
+    if constexpr (LOCKSTEP_DEBUG_ASSERTS_ENABLED || Sync::kAlwaysAssert) {     \
+      if (!(cond))                                                             \
+        Sync::assertion_failed(#cond, (message), __FILE__, __LINE__);          \
     }                                                                          \
   } while (false)
-#else
-#define LOCKSTEP_DEBUG_ASSERT(Sync, cond, message)                             \
-  do {                                                                         \
-  } while (false)
-#endif

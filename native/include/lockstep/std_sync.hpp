@@ -27,6 +27,9 @@ namespace lockstep {
 struct StdSync {
   template <class U> using atomic = std::atomic<U>;
 
+  // LOCKSTEP_DEBUG_ASSERT only in debug builds.
+  static constexpr bool kAlwaysAssert = false;
+
   // Memory whose accesses the algorithm orders through its atomics: a ring
   // slot, a node's value, a free-list link. Some of these reads race by
   // design — a thief reads a deque slot that the owner may overwrite before

@@ -1,0 +1,412 @@
+// execution.cpp — the scheduler, poisoned memory and the recorder of one
+// simulated run (see execution.hpp).
+#include "sim/execution.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+
+namespace lockstep::sim {
+
+thread_local Execution* Execution::t_current_ = nullptr;
+
+namespace {
+// Fiber stacks: the engine's operations are shallow, but ASan's redzones
+// make frames several times larger.
+constexpr std::size_t kStackBytes = 256 * 1024;
+} // namespace
+
+Execution::Execution(Fiber& main, Instance* instance, Strategy& strategy,
+                     const RunLimits& limits)
+    : main_(main), instance_(instance), strategy_(strategy),
+      max_steps_(limits.max_steps), tracing_(limits.trace) {}
+
+void Execution::thread_main(void* arg) {
+  Thread& me = *static_cast<Thread*>(arg);
+  Execution& ex = *me.execution;
+  ex.run_calls(me);
+  ex.finish_thread(me);
+}
+
+void Execution::run_calls(Thread& me) {
+  const std::vector<Call>& calls = *me.calls;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    me.in_flight = static_cast<int>(i);
+    me.in_flight_call = step_;
+    const OpResult r = instance_->call(me.id, calls[i]);
+    result_.history.push_back(
+        {me.id, static_cast<int>(i), me.in_flight_call, step_, r});
+    me.in_flight = -1;
+  }
+}
+
+void Execution::schedule(Access access, bool me_runnable) {
+  const int k = static_cast<int>(runnable_.size());
+  int current = -1;
+  if (me_runnable) {
+    current = static_cast<int>(
+        std::lower_bound(runnable_.begin(), runnable_.end(), current_) -
+        runnable_.begin());
+  }
+  int fallback = 0; // finished or blocked: the lowest
+  if (current >= 0)
+    fallback = access == Access::kSpin ? (current + 1) % k : current;
+  const Point point{k, current, fallback, step_, access, runnable_.data()};
+  int choice = strategy_.choose(point);
+  if (choice < 0 || choice >= k) choice = fallback; // a strategy bug; stay sane
+  result_.choices.push_back(choice);
+  fallbacks_.push_back(fallback);
+  const int next = runnable_[static_cast<std::size_t>(choice)];
+  if (next == current_) return;
+  Thread& me = threads_[static_cast<std::size_t>(current_)];
+  current_ = next;
+  Fiber::switch_to(*me.fiber, *threads_[static_cast<std::size_t>(next)].fiber);
+  // Resumed: some thread chose us; current_ is our id again.
+}
+
+void Execution::leave_runnable(int id) {
+  runnable_.erase(std::find(runnable_.begin(), runnable_.end(), id));
+}
+
+void Execution::finish_thread(Thread& me) {
+  me.done = true;
+  leave_runnable(me.id);
+  if (runnable_.empty()) {
+    for (const Thread& t : threads_) {
+      if (t.blocked) {
+        current_ = t.id; // the outcome names the first blocked thread
+        stop(OutcomeKind::kDeadlock,
+             "every thread left is blocked in wait; thread " +
+                 std::to_string(t.id) + " waits first",
+             me);
+      }
+    }
+    Fiber::switch_away_for_good(*me.fiber, main_);
+  }
+  int next = runnable_.front();
+  if (runnable_.size() >= 2) {
+    const int k = static_cast<int>(runnable_.size());
+    const Point point{k, -1, 0, step_, Access::kLoad, runnable_.data()};
+    int choice = strategy_.choose(point);
+    if (choice < 0 || choice >= k) choice = 0;
+    result_.choices.push_back(choice);
+    fallbacks_.push_back(0);
+    next = runnable_[static_cast<std::size_t>(choice)];
+  }
+  current_ = next;
+  Fiber::switch_away_for_good(*me.fiber,
+                              *threads_[static_cast<std::size_t>(next)].fiber);
+  std::abort(); // never resumed
+}
+
+void Execution::block_on(const void* location) {
+  Thread& me = threads_[static_cast<std::size_t>(current_)];
+  me.blocked = true;
+  me.waiting_on = location;
+  leave_runnable(me.id);
+  if (runnable_.empty()) {
+    stop(OutcomeKind::kDeadlock,
+         "thread " + std::to_string(me.id) +
+             " waits and no thread is left to notify it",
+         me);
+  }
+  schedule(Access::kWait, false);
+}
+
+void Execution::wake(const void* location, bool all) noexcept {
+  for (Thread& t : threads_) {
+    if (!t.blocked || t.waiting_on != location) continue;
+    t.blocked = false;
+    t.waiting_on = nullptr;
+    runnable_.insert(std::upper_bound(runnable_.begin(), runnable_.end(), t.id),
+                     t.id);
+    if (!all) return;
+  }
+}
+
+void Execution::stop(OutcomeKind kind, std::string message) {
+  stop(kind, std::move(message), threads_[static_cast<std::size_t>(current_)]);
+}
+
+void Execution::stop(OutcomeKind kind, std::string message, Thread& running) {
+  result_.outcome = {kind, step_, current_, std::move(message)};
+  Fiber::switch_away_for_good(*running.fiber, main_);
+  std::abort(); // never resumed
+}
+
+void Execution::step_limit() {
+  stop(OutcomeKind::kStepLimit, "the run reached its limit of " +
+                                    std::to_string(max_steps_) +
+                                    " steps (livelock, or raise maxSteps)");
+}
+
+void Execution::assertion_failed(const std::string& message) {
+  if (mode_ != Mode::kRunning) {
+    std::fprintf(stderr, "lockstep: invariant broken outside a run: %s\n",
+                 message.c_str());
+    std::abort();
+  }
+  stop(OutcomeKind::kAssertion, message);
+}
+
+const Execution::Block* Execution::find_block(const void* p) const noexcept {
+  const auto address = reinterpret_cast<std::uintptr_t>(p);
+  auto it = blocks_.upper_bound(address);
+  if (it == blocks_.begin()) return nullptr;
+  --it;
+  return address < it->second.end ? &it->second : nullptr;
+}
+
+void Execution::check_poison(const void* location) {
+  if (location == nullptr) return;
+  const Block* block = find_block(location);
+  if (block == nullptr || !block->poisoned) return;
+  ++step_; // the access that touches it is this step
+  stop(OutcomeKind::kMemoryError,
+       "an access touched block " + std::to_string(block->id) + " (offset " +
+           std::to_string(reinterpret_cast<std::uintptr_t>(location) -
+                          block->start) +
+           ") after it was freed");
+}
+
+void Execution::check_outside_run(const void* location) noexcept {
+  if (location == nullptr || result_.outcome.kind != OutcomeKind::kOk) return;
+  const Block* block = find_block(location);
+  if (block != nullptr && block->poisoned) {
+    result_.outcome = {OutcomeKind::kMemoryError, step_, -1,
+                       "reading the final state touched freed block " +
+                           std::to_string(block->id)};
+  }
+}
+
+void* Execution::allocate(std::size_t bytes, std::size_t alignment) noexcept {
+  void* p = ::operator new (bytes, std::align_val_t{alignment}, std::nothrow);
+  if (p == nullptr) return nullptr;
+  const auto start = reinterpret_cast<std::uintptr_t>(p);
+  blocks_[start] = {start, start + bytes, next_block_id_++, false, alignment};
+  return p;
+}
+
+void Execution::deallocate(void* p, std::size_t,
+                           std::size_t alignment) noexcept {
+  auto it = blocks_.find(reinterpret_cast<std::uintptr_t>(p));
+  if (it == blocks_.end()) { // not ours (allocated outside this run)
+    ::operator delete (p, std::align_val_t{alignment});
+    return;
+  }
+  // Before and after the run nothing else can hold the block: free it.
+  if (mode_ == Mode::kSetup || mode_ == Mode::kTeardown) {
+    if (it->second.poisoned) --poisoned_blocks_;
+    ::operator delete (p, std::align_val_t{alignment});
+    blocks_.erase(it);
+    return;
+  }
+  // During the run: keep the memory, poison it. Freed at the end.
+  if (!it->second.poisoned) {
+    it->second.poisoned = true;
+    ++poisoned_blocks_;
+  }
+}
+
+void Execution::free_poisoned() noexcept {
+  for (auto it = blocks_.begin(); it != blocks_.end();) {
+    if (it->second.poisoned) {
+      ::operator delete (reinterpret_cast<void*>(it->first),
+                         std::align_val_t{it->second.alignment});
+      it = blocks_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  poisoned_blocks_ = 0;
+}
+
+std::uint32_t Execution::location_id(const void* location) {
+  auto [it, fresh] = location_ids_.try_emplace(
+      location, static_cast<std::uint32_t>(result_.locations.size()));
+  if (fresh) {
+    const Block* block = find_block(location);
+    std::string name;
+    if (block != nullptr) {
+      name = "block" + std::to_string(block->id) + "+" +
+             std::to_string(reinterpret_cast<std::uintptr_t>(location) -
+                            block->start);
+    } else {
+      name = "L" + std::to_string(result_.locations.size());
+    }
+    result_.locations.push_back(std::move(name));
+  }
+  return it->second;
+}
+
+void Execution::record_trace(const void* location, Access access,
+                             std::memory_order order) {
+  TraceEntry e{};
+  e.step = step_;
+  e.thread = current_;
+  e.location = location == nullptr ? ~0u : location_id(location);
+  e.access = access;
+  e.order = order;
+  result_.trace.push_back(e);
+}
+
+void Execution::traced_read(std::int64_t v) noexcept {
+  if (result_.trace.empty()) return;
+  result_.trace.back().has_read = true;
+  result_.trace.back().read = v;
+}
+
+void Execution::traced_write(std::int64_t v) noexcept {
+  if (result_.trace.empty()) return;
+  result_.trace.back().has_written = true;
+  result_.trace.back().written = v;
+}
+
+void Execution::traced_pointer() noexcept {
+  if (!result_.trace.empty()) result_.trace.back().pointer = true;
+}
+
+void Execution::traced_cas_failure(std::int64_t read) noexcept {
+  if (result_.trace.empty()) return;
+  result_.trace.back().access = Access::kCasFail;
+  result_.trace.back().has_read = true;
+  result_.trace.back().read = read;
+}
+
+std::int64_t Execution::encode_pointer(const void* p) const noexcept {
+  if (p == nullptr) return 0;
+  const Block* block = find_block(p);
+  if (block == nullptr) return -1; // outside every tracked block
+  return (static_cast<std::int64_t>(block->id) + 1) << 32 |
+         static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(p) -
+                                   block->start);
+}
+
+Simulator::Simulator() = default;
+Simulator::~Simulator() = default;
+
+RunResult Simulator::run(const InstanceFactory& make,
+                         const std::vector<std::vector<Call>>& threads,
+                         Strategy& strategy, const RunLimits& limits) {
+  while (fibers_.size() < threads.size()) {
+    fibers_.push_back(std::make_unique<Fiber>(kStackBytes));
+  }
+  Execution ex(main_, nullptr, strategy, limits);
+  Execution* const outer = Execution::t_current_;
+  Execution::t_current_ = &ex;
+  struct Restore {
+    Execution* outer;
+    ~Restore() { Execution::t_current_ = outer; }
+  } restore{outer};
+
+  std::unique_ptr<Instance> instance = make(); // setup: direct accesses
+  ex.instance_ = instance.get();
+
+  const int n = static_cast<int>(threads.size());
+  ex.threads_.resize(threads.size());
+  for (int t = 0; t < n; ++t) {
+    Execution::Thread& th = ex.threads_[static_cast<std::size_t>(t)];
+    th.fiber = fibers_[static_cast<std::size_t>(t)].get();
+    th.calls = &threads[static_cast<std::size_t>(t)];
+    th.execution = &ex;
+    th.id = t;
+    th.fiber->reset(&Execution::thread_main, &th);
+    ex.runnable_.push_back(t);
+  }
+  strategy.begin(n);
+  if (n > 0) {
+    ex.mode_ = Execution::Mode::kRunning;
+    ex.current_ = 0;
+    ex.threads_[0].fresh = false; // thread 0's first point chooses
+    Fiber::switch_to(main_, *ex.threads_[0].fiber);
+  }
+
+  // Back on the main stack: every thread finished, or the run stopped.
+  ex.mode_ = Execution::Mode::kFinal;
+  RunResult& r = ex.result_;
+  r.steps = ex.step_;
+  for (const Execution::Thread& t : ex.threads_) {
+    if (t.in_flight >= 0)
+      r.pending.push_back({t.id, t.in_flight, t.in_flight_call});
+  }
+  // Trailing choices that only repeat the fallback change nothing on replay.
+  while (!r.choices.empty() && r.choices.back() == ex.fallbacks_.back()) {
+    r.choices.pop_back();
+    ex.fallbacks_.pop_back();
+  }
+  if (r.outcome.kind == OutcomeKind::kOk) {
+    r.final_items = instance->items();
+    r.final_invariants = instance->check_invariants();
+    if (!r.final_invariants.empty() && r.outcome.kind == OutcomeKind::kOk) {
+      r.outcome = {OutcomeKind::kAssertion, r.steps, -1,
+                   "check_invariants: " + r.final_invariants};
+    }
+  }
+  ex.mode_ = Execution::Mode::kTeardown;
+  instance.reset();
+  ex.free_poisoned();
+  return std::move(ex.result_);
+}
+
+const char* outcome_name(OutcomeKind kind) {
+  switch (kind) {
+  case OutcomeKind::kOk:
+    return "ok";
+  case OutcomeKind::kDeadlock:
+    return "deadlock";
+  case OutcomeKind::kStepLimit:
+    return "step-limit";
+  case OutcomeKind::kAssertion:
+    return "assertion";
+  case OutcomeKind::kMemoryError:
+    return "memory-error";
+  }
+  return "unknown";
+}
+
+const char* access_name(Access access) {
+  switch (access) {
+  case Access::kLoad:
+    return "load";
+  case Access::kStore:
+    return "store";
+  case Access::kRmw:
+    return "rmw";
+  case Access::kCasFail:
+    return "cas-fail";
+  case Access::kFence:
+    return "fence";
+  case Access::kCellRead:
+    return "cell-read";
+  case Access::kCellWrite:
+    return "cell-write";
+  case Access::kSpin:
+    return "spin";
+  case Access::kWait:
+    return "wait";
+  case Access::kNotify:
+    return "notify";
+  }
+  return "unknown";
+}
+
+const char* order_name(std::memory_order order) {
+  switch (order) {
+  case std::memory_order_relaxed:
+    return "relaxed";
+  case std::memory_order_consume:
+    return "consume";
+  case std::memory_order_acquire:
+    return "acquire";
+  case std::memory_order_release:
+    return "release";
+  case std::memory_order_acq_rel:
+    return "acq_rel";
+  case std::memory_order_seq_cst:
+    return "seq_cst";
+  }
+  return "unknown";
+}
+
+} // namespace lockstep::sim

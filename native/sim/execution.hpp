@@ -1,0 +1,210 @@
+// execution.hpp — one simulated run: logical threads as fibers on this OS
+// thread, a scheduling point before every access the engine makes through
+// SimSync, a strategy that picks who runs at each point, poisoned memory,
+// and the recorder (history, trace, the concrete schedule).
+//
+// Scheduling model. Before each access (load, store, RMW, fence, cell
+// read/write, spin, wait, notify) the running thread reaches a point; where
+// k >= 2 threads are runnable the strategy picks one of them by its index
+// among the runnable threads in id order, and that thread performs its
+// pending access. A thread that finishes, or blocks in wait, leaves the
+// choice among the rest. So one choice is made per access (and per finish
+// or block with two or more left), the choices taken replay the run
+// exactly, and a list that runs out means "the current thread goes on"
+// (after a spin_hint: "the next thread"; after a finish or block: "the
+// lowest").
+//
+// Memory is sequentially consistent: an access reads the last value
+// written. The weak models come with issue 6.
+//
+//   Simulator sim;
+//   RunResult r = sim.run(make_instance, threads, strategy, limits);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/fiber.hpp"
+#include "sim/outcome.hpp"
+
+namespace lockstep::sim {
+
+// What a strategy sees at a scheduling point.
+struct Point {
+  int k;               // runnable threads, >= 2
+  int current;         // the running thread's index among them; -1 when
+                       // it cannot go on (it finished or blocked)
+  int fallback;        // the index taken when a choice list runs out
+  std::uint64_t step;  // steps done so far
+  Access access;       // the access pending (kSpin at a spin_hint)
+  const int* runnable; // the runnable threads' ids, ascending
+};
+
+class Strategy {
+public:
+  virtual ~Strategy() = default;
+  // A run of `threads` threads begins.
+  virtual void begin(int threads) { (void)threads; }
+  // An index in [0, k).
+  virtual int choose(const Point& point) = 0;
+};
+
+// A target set up for one run: runs the scenario's calls.
+class Instance {
+public:
+  virtual ~Instance() = default;
+  virtual OpResult call(int thread, const Call& call) noexcept = 0;
+  // Quiescent: what the structure holds, and its invariants ("" if held).
+  virtual std::vector<std::int64_t> items() const = 0;
+  virtual std::string check_invariants() const = 0;
+};
+
+using InstanceFactory = std::function<std::unique_ptr<Instance>()>;
+
+struct RunLimits {
+  std::uint64_t max_steps = 10'000;
+  bool trace = false;
+};
+
+class Execution {
+public:
+  // The execution running on this OS thread, or nullptr.
+  static Execution* current() noexcept { return t_current_; }
+
+  // A scheduling point before an access to `location` (nullptr for fences
+  // and spins). Returns when this thread may perform the access; may
+  // instead end the run (memory error, step limit), never returning.
+  void point(const void* location, Access access, std::memory_order order) {
+    if (mode_ != Mode::kRunning) {
+      if (poisoned_blocks_ != 0) check_outside_run(location);
+      return;
+    }
+    Thread& me = threads_[current_];
+    // The run's first point starts a thread; no thread is preempted there.
+    if (!me.fresh && runnable_.size() >= 2) schedule(access, started_);
+    started_ = true;
+    me.fresh = false;
+    if (poisoned_blocks_ != 0) check_poison(location);
+    if (step_ >= max_steps_) step_limit();
+    ++step_;
+    if (tracing_) record_trace(location, access, order);
+  }
+
+  // After the access, when tracing: what it read and wrote.
+  bool tracing() const noexcept { return tracing_ && mode_ == Mode::kRunning; }
+  void traced_read(std::int64_t v) noexcept;
+  void traced_write(std::int64_t v) noexcept;
+  // A CAS that failed: it only read.
+  void traced_cas_failure(std::int64_t read) noexcept;
+  // The values of the current trace entry are pointers.
+  void traced_pointer() noexcept;
+  // A pointer as the trace shows it: block number and offset, so that
+  // traces are the same from one process to the next.
+  std::int64_t encode_pointer(const void* p) const noexcept;
+
+  // atomic::wait: blocks the running thread until a notify on `location`.
+  void block_on(const void* location);
+  // atomic::notify_one / notify_all on `location`.
+  void wake(const void* location, bool all) noexcept;
+
+  void* allocate(std::size_t bytes, std::size_t alignment) noexcept;
+  void deallocate(void* p, std::size_t bytes, std::size_t alignment) noexcept;
+
+  [[noreturn]] void assertion_failed(const std::string& message);
+
+private:
+  friend class Simulator;
+  enum class Mode : std::uint8_t { kSetup, kRunning, kFinal, kTeardown };
+  struct Thread {
+    Fiber* fiber = nullptr;
+    const std::vector<Call>* calls = nullptr;
+    bool fresh = true; // not started: its first access is already granted
+    bool done = false;
+    bool blocked = false;
+    const void* waiting_on = nullptr;
+    int in_flight = -1; // the call running, or -1
+    std::uint64_t in_flight_call = 0;
+    Execution* execution = nullptr;
+    int id = 0;
+  };
+  struct Block {
+    std::uintptr_t start;
+    std::uintptr_t end;
+    std::uint32_t id;
+    bool poisoned;
+    std::size_t alignment;
+  };
+
+  Execution(Fiber& main, Instance* instance, Strategy& strategy,
+            const RunLimits& limits);
+  ~Execution() { free_poisoned(); }
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  static void thread_main(void* arg);
+  void run_calls(Thread& me);
+  // Picks who performs the next access; switches to them unless it is us.
+  // `me_runnable`: the running thread can go on (not finishing/blocking).
+  void schedule(Access access, bool me_runnable);
+  void leave_runnable(int id);
+  [[noreturn]] void finish_thread(Thread& me);
+  // Ends the run: records the outcome (naming thread current_) and leaves
+  // the fiber of `running` (by default the current thread) for good.
+  [[noreturn]] void stop(OutcomeKind kind, std::string message);
+  [[noreturn]] void stop(OutcomeKind kind, std::string message,
+                         Thread& running);
+  [[noreturn]] void step_limit();
+  void check_poison(const void* location);
+  void check_outside_run(const void* location) noexcept;
+  const Block* find_block(const void* p) const noexcept;
+  void record_trace(const void* location, Access access,
+                    std::memory_order order);
+  std::uint32_t location_id(const void* location);
+  void free_poisoned() noexcept;
+
+  static thread_local Execution* t_current_;
+
+  Fiber& main_;
+  Instance* instance_;
+  Strategy& strategy_;
+  Mode mode_ = Mode::kSetup;
+  std::uint64_t max_steps_;
+  bool tracing_;
+  std::vector<Thread> threads_;
+  std::vector<int> runnable_; // ids, ascending
+  int current_ = 0;
+  bool started_ = false; // a thread has performed an access
+  std::uint64_t step_ = 0;
+  std::vector<int> fallbacks_; // beside result_.choices, for trimming
+  RunResult result_;
+  std::map<std::uintptr_t, Block> blocks_; // by start address
+  std::uint32_t next_block_id_ = 0;
+  std::size_t poisoned_blocks_ = 0;
+  std::unordered_map<const void*, std::uint32_t> location_ids_;
+};
+
+// Owns the fibers, which it reuses from run to run.
+class Simulator {
+public:
+  Simulator();
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Sets the target up with `make`, runs `threads` (one list of calls per
+  // thread) under `strategy`, then records the final items and invariants.
+  RunResult run(const InstanceFactory& make,
+                const std::vector<std::vector<Call>>& threads,
+                Strategy& strategy, const RunLimits& limits);
+
+private:
+  Fiber main_;
+  std::vector<std::unique_ptr<Fiber>> fibers_;
+};
+
+} // namespace lockstep::sim

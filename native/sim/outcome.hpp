@@ -1,0 +1,109 @@
+// outcome.hpp — what a simulated run records: its outcome, the history of
+// operations, the trace of every step, and an operation's result.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockstep::sim {
+
+// How a run ended.
+enum class OutcomeKind : std::uint8_t {
+  kOk,          // every thread finished and the invariants hold
+  kDeadlock,    // no thread runnable, some blocked
+  kStepLimit,   // the run exceeded max_steps: a livelock, or too long
+  kAssertion,   // LOCKSTEP_DEBUG_ASSERT or check_invariants failed
+  kMemoryError, // a freed (poisoned) block was touched
+};
+const char* outcome_name(OutcomeKind kind);
+
+struct Outcome {
+  OutcomeKind kind = OutcomeKind::kOk;
+  std::uint64_t step = 0; // the step at which it happened
+  int thread = -1;        // the thread running then; -1 for none
+  std::string message;
+};
+
+// One kind of access, each a scheduling point.
+enum class Access : std::uint8_t {
+  kLoad,
+  kStore,
+  kRmw,     // exchange, fetch_add, a CAS that succeeds
+  kCasFail, // a CAS that fails (a load)
+  kFence,
+  kCellRead,
+  kCellWrite,
+  kSpin,   // spin_hint(): a yield
+  kWait,   // atomic::wait
+  kNotify, // atomic::notify_one / notify_all
+};
+const char* access_name(Access access);
+const char* order_name(std::memory_order order);
+
+// An operation's result, as the history records it.
+struct OpResult {
+  enum class Kind : std::uint8_t { kNone, kBool, kItem, kEmpty, kRetry };
+  Kind kind = Kind::kNone;
+  std::int64_t value = 0; // kBool: 0 or 1; kItem: the item
+
+  static OpResult none() { return {Kind::kNone, 0}; }
+  static OpResult boolean(bool b) { return {Kind::kBool, b ? 1 : 0}; }
+  static OpResult item(std::int64_t v) { return {Kind::kItem, v}; }
+  static OpResult empty() { return {Kind::kEmpty, 0}; }
+  static OpResult retry() { return {Kind::kRetry, 0}; }
+  bool operator==(const OpResult&) const = default;
+};
+
+// An operation as a scenario names it: the op's index in its target's op
+// list, and its argument.
+struct Call {
+  std::uint16_t op = 0;
+  bool has_arg = false;
+  std::int64_t arg = 0;
+};
+
+// A completed operation: `call` steps had run when it began, `ret` when it
+// returned; its own accesses are the steps in (call, ret].
+struct HistoryEntry {
+  int thread;
+  int index; // its position in the thread's list
+  std::uint64_t call;
+  std::uint64_t ret;
+  OpResult result;
+};
+
+// An operation that had begun but not returned when the run stopped.
+struct PendingEntry {
+  int thread;
+  int index;
+  std::uint64_t call;
+};
+
+struct TraceEntry {
+  std::uint64_t step;
+  int thread;
+  std::uint32_t location; // index into RunResult::locations; ~0u for none
+  Access access;
+  std::memory_order order;
+  bool has_read = false, has_written = false;
+  bool pointer = false; // read and written are encoded pointers
+  std::int64_t read = 0, written = 0;
+};
+
+struct RunResult {
+  Outcome outcome;
+  std::vector<HistoryEntry> history; // in order of return
+  std::vector<PendingEntry> pending;
+  std::vector<int> choices; // the concrete schedule: replays as `choices`
+  std::uint64_t steps = 0;
+  // After an ok run: the items left in the structure, and its invariants
+  // ("" when they hold).
+  std::vector<std::int64_t> final_items;
+  std::string final_invariants;
+  std::vector<TraceEntry> trace; // when requested
+  std::vector<std::string> locations;
+};
+
+} // namespace lockstep::sim

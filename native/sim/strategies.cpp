@@ -1,0 +1,140 @@
+// strategies.cpp — PCT and the exhaustive explorer (see strategies.hpp).
+#include "sim/strategies.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+namespace lockstep::sim {
+
+void PctStrategy::begin(int threads) {
+  SplitMix64 rng(seed_);
+  // Initial priorities depth .. depth + n - 1, in random order.
+  priority_.resize(static_cast<std::size_t>(threads));
+  for (int t = 0; t < threads; ++t)
+    priority_[static_cast<std::size_t>(t)] = depth_ + t;
+  for (int t = threads - 1; t > 0; --t) {
+    const auto j =
+        static_cast<std::size_t>(rng.below(static_cast<std::uint64_t>(t + 1)));
+    std::swap(priority_[static_cast<std::size_t>(t)], priority_[j]);
+  }
+  // depth - 1 change points among the estimated steps.
+  change_at_.clear();
+  for (int i = 1; i < depth_; ++i)
+    change_at_.push_back(1 + rng.below(estimated_steps_));
+  std::sort(change_at_.begin(), change_at_.end());
+  next_change_ = 0;
+}
+
+int PctStrategy::choose(const Point& p) {
+  // Passing the i-th change point (i = 1 .. depth - 1) drops the running
+  // thread to priority i, below every initial priority.
+  while (next_change_ < change_at_.size() &&
+         change_at_[next_change_] <= p.step) {
+    ++next_change_;
+    if (p.current >= 0) {
+      priority_[static_cast<std::size_t>(p.runnable[p.current])] =
+          static_cast<int>(next_change_);
+    }
+  }
+  // The highest-priority runnable thread; at a spin, the spinner yields.
+  int best = -1;
+  for (int i = 0; i < p.k; ++i) {
+    if (p.access == Access::kSpin && i == p.current) continue;
+    if (best < 0 || priority_[static_cast<std::size_t>(p.runnable[i])] >
+                        priority_[static_cast<std::size_t>(p.runnable[best])]) {
+      best = i;
+    }
+  }
+  return best;
+}
+
+namespace {
+
+// The alternatives at a point in the order the explorer tries them: the
+// fallback first, then the others ascending.
+int alternative(const PrefixStrategy::Seen& s, int rank) {
+  if (rank == 0) return s.fallback;
+  const int other = rank - 1;
+  return other < s.fallback ? other : other + 1;
+}
+int rank_of(const PrefixStrategy::Seen& s, int chosen) {
+  if (chosen == s.fallback) return 0;
+  return chosen < s.fallback ? chosen + 1 : chosen;
+}
+bool preempts(const PrefixStrategy::Seen& s, int chosen) {
+  return chosen != s.fallback && s.current_runnable && !s.spin;
+}
+
+std::string fingerprint(const RunResult& r) {
+  std::string key = outcome_name(r.outcome.kind);
+  key += '|';
+  for (const HistoryEntry& h : r.history) {
+    key += std::to_string(h.thread) + ':' + std::to_string(h.index) + ':' +
+           std::to_string(h.call) + '-' + std::to_string(h.ret) + '=' +
+           std::to_string(static_cast<int>(h.result.kind)) + ',' +
+           std::to_string(h.result.value) + ';';
+  }
+  key += '|';
+  for (std::int64_t v : r.final_items)
+    key += std::to_string(v) + ',';
+  return key;
+}
+
+} // namespace
+
+ExploreResult explore(Simulator& sim, const InstanceFactory& make,
+                      const std::vector<std::vector<Call>>& threads,
+                      const RunLimits& run_limits,
+                      const ExploreLimits& limits) {
+  ExploreResult out;
+  std::map<std::string, std::size_t> seen_results;
+  std::vector<int> prefix;
+  for (;;) {
+    if (out.schedules >= limits.max_schedules) return out;
+    PrefixStrategy strategy(prefix);
+    RunResult r = sim.run(make, threads, strategy, run_limits);
+    ++out.schedules;
+    auto [it, fresh] =
+        seen_results.try_emplace(fingerprint(r), out.distinct.size());
+    if (fresh) {
+      out.distinct.push_back(std::move(r));
+      out.counts.push_back(1);
+    } else {
+      ++out.counts[it->second];
+    }
+    // Backtrack: the deepest point with an untried alternative within the
+    // preemption bound.
+    const auto& points = strategy.seen();
+    std::vector<int> preemptions_before(points.size() + 1, 0);
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      preemptions_before[i + 1] =
+          preemptions_before[i] +
+          (preempts(points[i], points[i].chosen) ? 1 : 0);
+    }
+    bool advanced = false;
+    for (std::size_t i = points.size(); i-- > 0;) {
+      const auto& s = points[i];
+      for (int rank = rank_of(s, s.chosen) + 1; rank < s.k; ++rank) {
+        const int c = alternative(s, rank);
+        if (preemptions_before[i] + (preempts(s, c) ? 1 : 0) >
+            limits.preemption_bound) {
+          continue;
+        }
+        prefix.resize(i);
+        for (std::size_t j = 0; j < i; ++j)
+          prefix[j] = points[j].chosen;
+        prefix.push_back(c);
+        advanced = true;
+        break;
+      }
+      if (advanced) break;
+    }
+    if (!advanced) {
+      out.complete = true;
+      return out;
+    }
+  }
+}
+
+} // namespace lockstep::sim

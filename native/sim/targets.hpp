@@ -1,0 +1,101 @@
+// targets.hpp — what the simulator can run: each engine structure (and the
+// litmus target that tests the simulator itself) with its operations, the
+// roles its threads take, its setup parameters and its variants, and a
+// factory that sets it up (the SimSync instantiation of the variant) for
+// one run. listTargets() in the addon returns this metadata, so the suite
+// generates scenarios for any target generically.
+//
+//   const TargetInfo* deque = find_target("chase-lev-deque");
+//   std::vector<int> roles;
+//   std::string error = assign_roles(*deque, threads, roles);
+//   auto instance = deque->make({variant, params, roles});
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/execution.hpp"
+#include "sim/outcome.hpp"
+
+namespace lockstep::sim {
+
+struct OpInfo {
+  std::string name;
+  bool takes_arg;
+  std::vector<int> roles; // indices into TargetInfo::roles that may call it
+  std::string result;     // what it returns, for the documentation
+};
+
+struct RoleInfo {
+  std::string name;
+  int max_threads; // 0: any number
+  std::string description;
+};
+
+struct ParamInfo {
+  std::string name;
+  std::int64_t fallback, min, max;
+  std::string description;
+};
+
+struct VariantInfo {
+  std::string name, description;
+};
+
+struct TargetSetup {
+  std::size_t variant;              // index into TargetInfo::variants
+  std::vector<std::int64_t> params; // one per TargetInfo::params, in order
+  std::vector<int> roles;           // one per thread
+};
+
+struct TargetInfo {
+  std::string name, description;
+  std::vector<OpInfo> ops;
+  std::vector<RoleInfo> roles;
+  std::vector<ParamInfo> params;
+  std::vector<VariantInfo> variants;
+  // Builds the target for one run. Throws std::invalid_argument when the
+  // parameters do not fit together.
+  std::function<std::unique_ptr<Instance>(const TargetSetup&)> make;
+};
+
+const std::vector<TargetInfo>& targets();
+const TargetInfo* find_target(std::string_view name);
+
+// Gives each thread the first role (in the target's order) that allows
+// every op it calls, and checks each role's thread limit. Returns "" or
+// what is wrong, naming the thread.
+std::string assign_roles(const TargetInfo& target,
+                         const std::vector<std::vector<Call>>& threads,
+                         std::vector<int>& roles);
+
+// The registrations, one per file in targets/.
+TargetInfo chase_lev_deque_target();
+TargetInfo mpmc_queue_target();
+TargetInfo mpsc_queue_target();
+TargetInfo tagged_stack_target();
+TargetInfo litmus_target();
+
+// Variant rows from a structure's variant list (its Bugs types), with the
+// factory `make_for<Bugs>()` gives for each, into `variants` and `makers`.
+template <class Variants, class Factory, class MakeFor>
+void add_variants(std::vector<VariantInfo>& variants,
+                  std::vector<Factory>& makers, MakeFor make_for);
+
+} // namespace lockstep::sim
+
+#include "lockstep/variants.hpp"
+
+template <class Variants, class Factory, class MakeFor>
+void lockstep::sim::add_variants(std::vector<VariantInfo>& variants,
+                                 std::vector<Factory>& makers,
+                                 MakeFor make_for) {
+  lockstep::for_each_variant<Variants>([&]<class Bugs>() {
+    variants.push_back({Bugs::kVariant, Bugs::kDescription});
+    makers.push_back(make_for.template operator()<Bugs>());
+  });
+}

@@ -1,0 +1,127 @@
+// collection_targets.cpp — the bounded collections as simulator targets:
+// the MPMC queue and the tagged stack (any thread pushes and pops) and the
+// MPSC queue (any thread pushes, one consumer pops).
+#include <optional>
+
+#include "lockstep/mpmc_queue.hpp"
+#include "lockstep/mpsc_queue.hpp"
+#include "lockstep/tagged_stack.hpp"
+#include "sim/sim_sync.hpp"
+#include "sim/targets.hpp"
+
+namespace lockstep::sim {
+namespace {
+
+using Value = std::int64_t;
+enum Op : std::uint16_t { kPush, kPop };
+using Maker = std::unique_ptr<Instance> (*)(const TargetSetup&);
+
+// A structure with try_push, try_pop, items_quiescent, check_invariants.
+template <class Structure> class BoundedInstance final : public Instance {
+public:
+  explicit BoundedInstance(const TargetSetup& s)
+      : structure_(static_cast<std::size_t>(s.params[0])) {}
+  OpResult call(int, const Call& c) noexcept override {
+    if (c.op == kPush) return OpResult::boolean(structure_.try_push(c.arg));
+    const std::optional<Value> v = structure_.try_pop();
+    return v ? OpResult::item(*v) : OpResult::empty();
+  }
+  std::vector<Value> items() const override {
+    return structure_.items_quiescent();
+  }
+  std::string check_invariants() const override {
+    return structure_.check_invariants();
+  }
+
+private:
+  Structure structure_;
+};
+
+template <class Bugs> class MpscInstance final : public Instance {
+  using Queue = MpscQueue<Value, SimSync, Bugs>;
+
+public:
+  explicit MpscInstance(const TargetSetup& s)
+      : queue_(static_cast<std::size_t>(s.params[0])) {
+    consumer_.emplace(queue_.consumer());
+  }
+  OpResult call(int, const Call& c) noexcept override {
+    if (c.op == kPush) return OpResult::boolean(queue_.try_push(c.arg));
+    const Take<Value> t = consumer_->pop();
+    if (t.is_success()) return OpResult::item(t.value());
+    return t.is_empty() ? OpResult::empty() : OpResult::retry();
+  }
+  std::vector<Value> items() const override { return queue_.items_quiescent(); }
+  std::string check_invariants() const override {
+    return queue_.check_invariants();
+  }
+
+private:
+  Queue queue_; // declared first: destroyed after the consumer
+  std::optional<typename Queue::Consumer> consumer_;
+};
+
+ParamInfo capacity_param() {
+  return {"capacity", 2, 1, 64,
+          "how many items fit; small, so that full and wrap-around happen"};
+}
+
+template <class Variants, template <class> class InstanceOf>
+void set_variants(TargetInfo& t) {
+  auto makers = std::make_shared<std::vector<Maker>>();
+  add_variants<Variants>(t.variants, *makers, []<class Bugs>() -> Maker {
+    return [](const TargetSetup& s) -> std::unique_ptr<Instance> {
+      return std::make_unique<InstanceOf<Bugs>>(s);
+    };
+  });
+  t.make = [makers](const TargetSetup& s) { return (*makers)[s.variant](s); };
+}
+
+template <class Bugs>
+using MpmcOf = BoundedInstance<MpmcQueue<Value, SimSync, Bugs>>;
+template <class Bugs>
+using StackOf = BoundedInstance<TaggedStack<Value, SimSync, Bugs>>;
+
+} // namespace
+
+TargetInfo mpmc_queue_target() {
+  TargetInfo t;
+  t.name = "mpmc-queue";
+  t.description = "bounded Vyukov MPMC queue: any thread pushes and pops";
+  t.ops = {{"push", true, {0}, "true, or false when full"},
+           {"pop", false, {0}, "the oldest item, or null when empty"}};
+  t.roles = {{"any", 0, "any thread: push and pop"}};
+  t.params = {capacity_param()};
+  set_variants<MpmcVariants, MpmcOf>(t);
+  return t;
+}
+
+TargetInfo mpsc_queue_target() {
+  TargetInfo t;
+  t.name = "mpsc-queue";
+  t.description = "Vyukov MPSC queue over a node pool: any thread pushes, one "
+                  "consumer pops";
+  t.ops = {
+      {"push", true, {0, 1}, "true, or false when every node is in use"},
+      {"pop", false, {1}, "the oldest item, null when empty, or \"retry\""}};
+  t.roles = {{"producer", 0, "a producer: push"},
+             {"consumer", 1, "the queue's one consumer: pop (and push)"}};
+  t.params = {capacity_param()};
+  set_variants<MpscVariants, MpscInstance>(t);
+  return t;
+}
+
+TargetInfo tagged_stack_target() {
+  TargetInfo t;
+  t.name = "tagged-stack";
+  t.description =
+      "Treiber stack with a tagged head: any thread pushes and pops";
+  t.ops = {{"push", true, {0}, "true, or false when every node is in use"},
+           {"pop", false, {0}, "the newest item, or null when empty"}};
+  t.roles = {{"any", 0, "any thread: push and pop"}};
+  t.params = {capacity_param()};
+  set_variants<StackVariants, StackOf>(t);
+  return t;
+}
+
+} // namespace lockstep::sim
