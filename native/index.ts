@@ -69,6 +69,127 @@ export interface BoundedOptions {
   variant?: string;
 }
 
+/** One operation of a scenario's thread. `arg` is a safe integer, present exactly when the op takes one. */
+export interface ScenarioCall {
+  op: string;
+  arg?: number;
+}
+
+/**
+ * Who runs at each scheduling point (DESIGN.md). `choices`: at a point with k
+ * runnable threads the next entry c runs runnable thread c mod k; when the
+ * list runs out the current thread goes on (`[]` is the sequential run).
+ */
+export type Schedule =
+  | { kind: 'choices'; choices?: number[] }
+  | { kind: 'random'; /** @defaultValue 0 */ seed?: number }
+  | {
+      kind: 'pct';
+      /** @defaultValue 0 */ seed?: number;
+      /** Bug depth d: d - 1 priority change points. @defaultValue 3 */ depth?: number;
+      /** Steps over which change points are drawn. @defaultValue the sequential run's length */ estimatedSteps?: number;
+    }
+  | {
+      kind: 'exhaustive';
+      /** @defaultValue 2 */ preemptionBound?: number;
+      /** @defaultValue 10000 */ maxSchedules?: number;
+    };
+
+/** A scenario: a target, its threads' operations and a schedule (DESIGN.md, format 1). */
+export interface Scenario {
+  /** @defaultValue 1 */
+  format?: 1;
+  target: string;
+  /** @defaultValue 'correct' */
+  variant?: string;
+  /** The target's parameters (listTargets()[i].setup); absent ones take their defaults. */
+  setup?: Record<string, number>;
+  threads: ScenarioCall[][];
+  /** @defaultValue the sequential run, `{ kind: 'choices', choices: [] }` */
+  schedule?: Schedule;
+  /** Only 'sc' so far. @defaultValue 'sc' */
+  memoryModel?: 'sc';
+  /** @defaultValue 10000 */
+  maxSteps?: number;
+  /** Record every step. @defaultValue false */
+  trace?: boolean;
+}
+
+/** An op's result: an item, true/false for a push, null for empty, 'retry'; absent for ops that return nothing. */
+export type OpResultValue = number | boolean | null | 'retry';
+
+/** A completed operation: `call` steps had run when it began, `return` when it returned. */
+export interface HistoryEntry {
+  thread: number;
+  index: number;
+  op: string;
+  arg?: number;
+  call: number;
+  return: number;
+  result?: OpResultValue;
+}
+
+/** An operation that had begun but not returned when the run stopped. */
+export interface PendingEntry {
+  thread: number;
+  index: number;
+  op: string;
+  arg?: number;
+  call: number;
+}
+
+export type OutcomeKind = 'ok' | 'deadlock' | 'step-limit' | 'assertion' | 'memory-error';
+
+export interface Outcome {
+  kind: OutcomeKind;
+  /** Not for ok: the step at which the run failed, the thread running then, and what happened. */
+  step?: number;
+  thread?: number;
+  message?: string;
+}
+
+/** One step: an access to a location. Pointers read as "null", "block3+16" or "external". */
+export interface TraceEntry {
+  step: number;
+  thread: number;
+  location?: string;
+  access: 'load' | 'store' | 'rmw' | 'cas-fail' | 'fence' | 'cell-read' | 'cell-write' | 'spin' | 'wait' | 'notify';
+  order: 'relaxed' | 'consume' | 'acquire' | 'release' | 'acq_rel' | 'seq_cst';
+  read?: number | string;
+  written?: number | string;
+}
+
+export interface RunResult {
+  outcome: Outcome;
+  /** Completed operations, in the order they returned. */
+  history: HistoryEntry[];
+  pending: PendingEntry[];
+  /** The concrete schedule: `{ kind: 'choices', choices }` replays this run exactly. */
+  choices: number[];
+  steps: number;
+  /** After a run that finished: the items left, and the invariants (null when they hold). */
+  final?: { items: number[]; invariants: string | null };
+  trace?: TraceEntry[];
+}
+
+export interface ExhaustiveResult {
+  /** Schedules run. */
+  schedules: number;
+  /** Every schedule within the preemption bound was run. */
+  complete: boolean;
+  /** One run per distinct (outcome, history, final items), with how many schedules gave it. */
+  results: (RunResult & { count: number })[];
+}
+
+export interface TargetInfo {
+  name: string;
+  description: string;
+  ops: { name: string; takesArg: boolean; roles: string[]; result: string }[];
+  roles: { name: string; maxThreads?: number; description: string }[];
+  setup: { name: string; default: number; min: number; max: number; description: string }[];
+  variants: VariantInfo[];
+}
+
 /** Everything the addon exports. Values are safe integers. */
 export interface LockstepAddon {
   /** Closes any handle; closing a structure closes its worker, stealers and consumer. Idempotent. */
@@ -111,6 +232,14 @@ export interface LockstepAddon {
   stackItems(stack: TaggedStackHandle): number[];
   stackCheckInvariants(stack: TaggedStackHandle): string | null;
 
+  /** Runs a scenario in the simulator: one run, or for the exhaustive kind every schedule within the bound. */
+  runScenario(scenario: Scenario & { schedule: { kind: 'exhaustive' } }): ExhaustiveResult;
+  runScenario(scenario: Scenario): RunResult;
+  /** Runs a scenario `runs` times natively (random and pct take seeds seed, seed + 1, ...), timed inside the addon. */
+  benchScenario(scenario: Scenario, runs: number): { runs: number; steps: number; failures: number; seconds: number };
+  /** What the simulator can run: each target's ops, roles, setup parameters and variants. */
+  listTargets(): TargetInfo[];
+
   /** The variants of each target. */
   readonly variants: Readonly<Record<Target, readonly VariantInfo[]>>;
   /** The engine's cache-line size in bytes (padding unit). */
@@ -144,6 +273,9 @@ export const ADDON_FUNCTIONS = [
   'stackTryPop',
   'stackItems',
   'stackCheckInvariants',
+  'runScenario',
+  'benchScenario',
+  'listTargets',
 ] as const satisfies readonly (keyof LockstepAddon)[];
 
 /** The command that builds the addon, named in every load error. */

@@ -17,9 +17,11 @@ export type Param =
   | { name: string; type: 'handle'; kind: HandleKind }
   | { name: string; type: 'any handle' }
   | { name: string; type: 'value' }
-  | { name: string; type: 'options'; options: OptionSpec[] };
+  | { name: string; type: 'options'; options: OptionSpec[] }
+  /** A scenario: checked exactly by properties/scenario_arguments; here only "no crash, clean error". */
+  | { name: string; type: 'scenario' };
 
-export type Returns = 'undefined' | 'boolean' | 'item' | 'take' | 'items' | 'invariants' | { handle: HandleKind };
+export type Returns = 'undefined' | 'boolean' | 'item' | 'take' | 'items' | 'invariants' | 'object' | 'array' | { handle: HandleKind };
 
 export interface ExportSpec {
   fn: FunctionName;
@@ -70,6 +72,9 @@ export const EXPORTS: ExportSpec[] = [
   { fn: 'stackTryPop', params: [handle('stack', 'tagged stack')], required: 1, returns: 'item' },
   { fn: 'stackItems', params: [handle('stack', 'tagged stack')], required: 1, returns: 'items' },
   { fn: 'stackCheckInvariants', params: [handle('stack', 'tagged stack')], required: 1, returns: 'invariants' },
+  { fn: 'runScenario', params: [{ name: 'scenario', type: 'scenario' }], required: 1, returns: 'object' },
+  { fn: 'benchScenario', params: [{ name: 'scenario', type: 'scenario' }, value], required: 2, returns: 'object' },
+  { fn: 'listTargets', params: [], required: 0, returns: 'array' },
 ];
 
 /** What the oracle knows of a handle it was given. */
@@ -83,7 +88,11 @@ export interface HandleState {
   consumerOpen?: boolean;
 }
 
-export type Expected = { ok: true } | { ok: false; error: 'TypeError' | 'RangeError' | 'Error' };
+export type Expected =
+  | { ok: true }
+  | { ok: false; error: 'TypeError' | 'RangeError' | 'Error' }
+  /** Either success, or a TypeError or RangeError (a scenario's own validity is not modelled here). */
+  | { ok: 'either' };
 const OK: Expected = { ok: true };
 const fail = (error: 'TypeError' | 'RangeError' | 'Error'): Expected => ({ ok: false, error });
 
@@ -114,6 +123,10 @@ export function expectedOutcome(
         if (typeof arg !== 'number') return fail('TypeError');
         if (!Number.isSafeInteger(arg)) return fail('RangeError');
         break;
+      case 'scenario':
+        // A handle is never a scenario; beyond that, the scenario property decides.
+        if (stateOf(arg) !== undefined) return fail('TypeError');
+        return { ok: 'either' };
       case 'options': {
         // A handle is a native External, not an object: never options.
         if (stateOf(arg) !== undefined) return fail('TypeError');
@@ -175,6 +188,10 @@ export function hasReturnShape(returns: Returns, result: unknown, isHandle: (v: 
       return Array.isArray(result) && result.every(isItem);
     case 'invariants':
       return result === null;
+    case 'object':
+      return typeof result === 'object' && result !== null && !Array.isArray(result);
+    case 'array':
+      return Array.isArray(result);
     case 'take': {
       const t = result as { kind?: unknown; value?: unknown };
       return t !== null && typeof t === 'object' && (t.kind === 'empty' || t.kind === 'retry' || (t.kind === 'success' && isItem(t.value)));
