@@ -1,0 +1,99 @@
+/**
+ * Simulator throughput: simulated steps per second and scenarios per second
+ * for a 2-thread x 3-op Chase-Lev deque scenario, on one core.
+ *
+ * - native loop: benchScenario runs the scenario many times inside the addon
+ *   (random, PCT and the sequential schedule), timed there;
+ * - from JS: runScenario called in a loop, each result converted to JS
+ *   objects, as a fuzz campaign sees it.
+ * Each row is the median of several trials, with the spread (min..max).
+ * Results go to stdout and to bench/results/sim_throughput.json.
+ *
+ * Run: npm run bench:sim [-- --trials N --runs N]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { addon, type Scenario, type Schedule } from '../native/index.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    trials: { type: 'string', default: '7' },
+    runs: { type: 'string', default: '100000' },
+  },
+});
+const trials = Number(flags.trials);
+const runs = Number(flags.runs);
+if (!Number.isInteger(trials) || trials < 1 || !Number.isInteger(runs) || runs < 1) {
+  process.stderr.write('bench:sim: --trials and --runs must be positive integers\n');
+  process.exit(2);
+}
+
+const a = addon();
+const scenario = (schedule: Schedule): Scenario => ({
+  target: 'chase-lev-deque',
+  threads: [
+    [{ op: 'push', arg: 1 }, { op: 'push', arg: 2 }, { op: 'pop' }],
+    [{ op: 'steal' }, { op: 'steal' }, { op: 'steal' }],
+  ],
+  schedule,
+});
+
+interface Row {
+  name: string;
+  stepsPerSecond: number[];
+  scenariosPerSecond: number[];
+  stepsPerScenario: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
+const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
+
+function nativeRow(name: string, schedule: Schedule): Row {
+  const row: Row = { name, stepsPerSecond: [], scenariosPerSecond: [], stepsPerScenario: 0 };
+  a.benchScenario(scenario(schedule), Math.min(runs, 10_000)); // warm-up
+  for (let t = 0; t < trials; t++) {
+    const r = a.benchScenario(scenario(schedule), runs);
+    if (r.failures > 0) throw new Error(`${name}: ${r.failures} runs failed on the correct deque`);
+    row.stepsPerSecond.push(r.steps / r.seconds);
+    row.scenariosPerSecond.push(r.runs / r.seconds);
+    row.stepsPerScenario = r.steps / r.runs;
+  }
+  return row;
+}
+
+function jsRow(): Row {
+  const row: Row = { name: 'random, runScenario from JS', stepsPerSecond: [], scenariosPerSecond: [], stepsPerScenario: 0 };
+  const n = Math.max(1, Math.floor(runs / 5));
+  for (let t = 0; t < trials; t++) {
+    let steps = 0;
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) steps += a.runScenario(scenario({ kind: 'random', seed: i })).steps;
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    row.stepsPerSecond.push(steps / seconds);
+    row.scenariosPerSecond.push(n / seconds);
+    row.stepsPerScenario = steps / n;
+  }
+  return row;
+}
+
+const rows = [
+  nativeRow('random, native loop', { kind: 'random', seed: 1 }),
+  nativeRow('pct (depth 3), native loop', { kind: 'pct', seed: 1, depth: 3 }),
+  nativeRow('sequential, native loop', { kind: 'choices', choices: [] }),
+  jsRow(),
+];
+
+process.stdout.write(`simulator throughput: 2-thread x 3-op chase-lev-deque, ${trials} trials, median (min..max)\n\n`);
+process.stdout.write('| schedule | steps/s | scenarios/s | steps/scenario |\n|---|---|---|---|\n');
+for (const r of rows) {
+  const spread = (xs: number[]) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}..${fmt(Math.max(...xs))})`;
+  process.stdout.write(`| ${r.name} | ${spread(r.stepsPerSecond)} | ${spread(r.scenariosPerSecond)} | ${r.stepsPerScenario.toFixed(1)} |\n`);
+}
+
+const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'sim_throughput.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), trials, runs, rows }, null, 2) + '\n');
+process.stdout.write(`\nwritten: ${out}\n`);
