@@ -54,7 +54,10 @@ export interface VariantInfo {
 export interface DequeOptions {
   /** Initial ring capacity, rounded up to a power of two (1 to 2^20). @defaultValue 64 */
   capacity?: number;
-  /** The ring never grows past this (power-of-two capacity to 2^20); push then returns false. @defaultValue 2^20 */
+  /**
+   * The ring never grows past this (power-of-two capacity to 2^20): the deque holds at most the
+   * largest power of two not above it, and push then returns false. @defaultValue 2^20
+   */
   maxCapacity?: number;
   /** How many stealer handles may be open at once (1 to 4096). @defaultValue 16 */
   maxStealers?: number;
@@ -127,6 +130,8 @@ export interface HistoryEntry {
   call: number;
   return: number;
   result?: OpResultValue;
+  /** No other thread took a step between call and return. */
+  solo: boolean;
 }
 
 /** An operation that had begun but not returned when the run stopped. */
@@ -167,7 +172,8 @@ export interface RunResult {
   /** The concrete schedule: `{ kind: 'choices', choices }` replays this run exactly. */
   choices: number[];
   steps: number;
-  /** After a run that finished: the items left, and the invariants (null when they hold). */
+  /** After a run that finished: the items that draining the structure through its own pop gave
+   * (the litmus target: x, y, z), and the invariants before the drain (null when they hold). */
   final?: { items: number[]; invariants: string | null };
   trace?: TraceEntry[];
 }

@@ -141,6 +141,7 @@ Napi::Object to_js(Napi::Env env, const ScenarioSpec& spec,
     const HistoryEntry& h = r.history[i];
     Napi::Object e = op_entry(env, spec, h.thread, h.index, h.call);
     e.Set("return", Napi::Number::New(env, static_cast<double>(h.ret)));
+    e.Set("solo", h.solo);
     const Napi::Value result = result_value(env, h.result);
     if (!result.IsUndefined()) e.Set("result", result);
     history.Set(static_cast<std::uint32_t>(i), e);

@@ -34,9 +34,13 @@ void Execution::run_calls(Thread& me) {
   for (std::size_t i = 0; i < calls.size(); ++i) {
     me.in_flight = static_cast<int>(i);
     me.in_flight_call = step_;
+    me.in_flight_own = me.own_steps;
     const OpResult r = instance_->call(me.id, calls[i]);
+    // Solo: every step in (call, return] was this thread's.
+    const bool solo =
+        step_ - me.in_flight_call == me.own_steps - me.in_flight_own;
     result_.history.push_back(
-        {me.id, static_cast<int>(i), me.in_flight_call, step_, r});
+        {me.id, static_cast<int>(i), me.in_flight_call, step_, r, solo});
     me.in_flight = -1;
   }
 }
@@ -222,13 +226,23 @@ void Execution::free_poisoned() noexcept {
   poisoned_blocks_ = 0;
 }
 
+void Execution::label(const void* location, const char* name, long index,
+                      long group) noexcept {
+  std::string text = name;
+  if (group >= 0) text += std::to_string(group);
+  if (index >= 0) text += "[" + std::to_string(index) + "]";
+  labels_[location] = std::move(text);
+}
+
 std::uint32_t Execution::location_id(const void* location) {
   auto [it, fresh] = location_ids_.try_emplace(
       location, static_cast<std::uint32_t>(result_.locations.size()));
   if (fresh) {
     const Block* block = find_block(location);
     std::string name;
-    if (block != nullptr) {
+    if (auto label = labels_.find(location); label != labels_.end()) {
+      name = label->second;
+    } else if (block != nullptr) {
       name = "block" + std::to_string(block->id) + "+" +
              std::to_string(reinterpret_cast<std::uintptr_t>(location) -
                             block->start);
@@ -336,11 +350,21 @@ RunResult Simulator::run(const InstanceFactory& make,
     ex.fallbacks_.pop_back();
   }
   if (r.outcome.kind == OutcomeKind::kOk) {
-    r.final_items = instance->items();
     r.final_invariants = instance->check_invariants();
-    if (!r.final_invariants.empty() && r.outcome.kind == OutcomeKind::kOk) {
+    // More items than calls means the drain is going round a cycle.
+    std::size_t calls = 0;
+    for (const auto& t : threads)
+      calls += t.size();
+    const bool drained = instance->drain(calls + 1, r.final_items);
+    if (r.outcome.kind != OutcomeKind::kOk) {
+      // Draining touched freed memory (recorded by the poison check).
+    } else if (!r.final_invariants.empty()) {
       r.outcome = {OutcomeKind::kAssertion, r.steps, -1,
                    "check_invariants: " + r.final_invariants};
+    } else if (!drained) {
+      r.outcome = {OutcomeKind::kAssertion, r.steps, -1,
+                   "draining the structure did not end with it empty (more "
+                   "items than were pushed, or a failed removal)"};
     }
   }
   ex.mode_ = Execution::Mode::kTeardown;

@@ -59,9 +59,12 @@ class Instance {
 public:
   virtual ~Instance() = default;
   virtual OpResult call(int thread, const Call& call) noexcept = 0;
-  // Quiescent: what the structure holds, and its invariants ("" if held).
-  virtual std::vector<std::int64_t> items() const = 0;
+  // Quiescent: its invariants ("" if they hold).
   virtual std::string check_invariants() const = 0;
+  // Quiescent: empties the structure through its own removal op (pop,
+  // try_pop), appending what comes out to `out`; false if that does not end
+  // within `limit` items (a cycle) or a removal fails at quiescence.
+  virtual bool drain(std::size_t limit, std::vector<std::int64_t>& out) = 0;
 };
 
 using InstanceFactory = std::function<std::unique_ptr<Instance>()>;
@@ -92,6 +95,7 @@ public:
     if (poisoned_blocks_ != 0) check_poison(location);
     if (step_ >= max_steps_) step_limit();
     ++step_;
+    ++me.own_steps;
     if (tracing_) record_trace(location, access, order);
   }
 
@@ -112,6 +116,10 @@ public:
   // atomic::notify_one / notify_all on `location`.
   void wake(const void* location, bool all) noexcept;
 
+  // Names `location` in traces: name, name[index], name<group>[index].
+  void label(const void* location, const char* name, long index,
+             long group) noexcept;
+
   void* allocate(std::size_t bytes, std::size_t alignment) noexcept;
   void deallocate(void* p, std::size_t bytes, std::size_t alignment) noexcept;
 
@@ -129,6 +137,8 @@ private:
     const void* waiting_on = nullptr;
     int in_flight = -1; // the call running, or -1
     std::uint64_t in_flight_call = 0;
+    std::uint64_t own_steps = 0;     // steps this thread performed
+    std::uint64_t in_flight_own = 0; // own_steps when the call began
     Execution* execution = nullptr;
     int id = 0;
   };
@@ -186,6 +196,7 @@ private:
   std::uint32_t next_block_id_ = 0;
   std::size_t poisoned_blocks_ = 0;
   std::unordered_map<const void*, std::uint32_t> location_ids_;
+  std::unordered_map<const void*, std::string> labels_;
 };
 
 // Owns the fibers, which it reuses from run to run.

@@ -72,6 +72,7 @@ struct HistoryEntry {
   std::uint64_t call;
   std::uint64_t ret;
   OpResult result;
+  bool solo; // no other thread took a step between call and return
 };
 
 // An operation that had begun but not returned when the run stopped.
@@ -98,8 +99,8 @@ struct RunResult {
   std::vector<PendingEntry> pending;
   std::vector<int> choices; // the concrete schedule: replays as `choices`
   std::uint64_t steps = 0;
-  // After an ok run: the items left in the structure, and its invariants
-  // ("" when they hold).
+  // After an ok run: what draining the structure through its own removal
+  // op gave, and its invariants before the drain ("" when they hold).
   std::vector<std::int64_t> final_items;
   std::string final_invariants;
   std::vector<TraceEntry> trace; // when requested

@@ -215,6 +215,14 @@ struct SimSync {
     }
   }
 
+  // Names a location in traces (see StdSync::label).
+  static void label(const void* location, const char* name, long index = -1,
+                    long group = -1) noexcept {
+    if (sim::Execution* ex = sim::Execution::current()) {
+      ex->label(location, name, index, group);
+    }
+  }
+
   static void* allocate(std::size_t bytes, std::size_t alignment) noexcept {
     if (sim::Execution* ex = sim::Execution::current()) {
       return ex->allocate(bytes, alignment);

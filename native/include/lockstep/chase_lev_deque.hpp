@@ -155,6 +155,14 @@ public:
       throw std::bad_alloc();
     }
     buffer_->store(first, std::memory_order_relaxed);
+    Sync::label(&top_.value, "top");
+    Sync::label(&bottom_.value, "bottom");
+    Sync::label(&buffer_.value, "buffer");
+    Sync::label(&worker_taken_, "worker_taken");
+    for (std::size_t i = 0; i < max_stealers_; ++i) {
+      Sync::label(&hazards_[i]->hazard, "hazard", static_cast<long>(i));
+      Sync::label(&hazards_[i]->claimed, "claimed", static_cast<long>(i));
+    }
   }
 
   // No Worker or Stealer may outlive the deque.
@@ -283,8 +291,12 @@ private:
     Buffer* a =
         ::new (raw) Buffer{static_cast<std::int64_t>(capacity) - 1, nullptr};
     Cell* cells = reinterpret_cast<Cell*>(a + 1);
-    for (std::size_t i = 0; i < capacity; ++i)
+    for (std::size_t i = 0; i < capacity; ++i) {
       ::new (cells + i) Cell();
+      // ring4[1]: slot 1 of the ring of capacity 4.
+      Sync::label(cells + i, "ring", static_cast<long>(i),
+                  static_cast<long>(capacity));
+    }
     return a;
   }
   static void free_buffer(Buffer* a) noexcept {

@@ -84,6 +84,12 @@ public:
       : capacity_(checked_capacity(capacity)),
         slots_(make_array<Sync, Slot>(capacity_)) {
     if (slots_ == nullptr) throw std::bad_alloc();
+    Sync::label(&head_.value, "head");
+    Sync::label(&tail_.value, "tail");
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      Sync::label(&slots_[i].turn, "turn", static_cast<long>(i));
+      Sync::label(&slots_[i].value, "slot", static_cast<long>(i));
+    }
   }
   ~MpmcQueue() { destroy_array<Sync>(slots_, capacity_); }
   MpmcQueue(const MpmcQueue&) = delete;

@@ -89,10 +89,17 @@ public:
       : capacity_(checked_capacity(capacity)),
         nodes_(make_array<Sync, Node>(capacity_ + 1)),
         free_links_(make_array<Sync, typename FreeList::Link>(capacity_ + 1)),
-        free_(std::in_place, free_links_) {
+        free_(std::in_place, free_links_, "pool") {
     if (nodes_ == nullptr || free_links_ == nullptr) {
       release_memory();
       throw std::bad_alloc();
+    }
+    Sync::label(&head_.value, "head");
+    Sync::label(&consumer_taken_, "consumer_taken");
+    for (std::size_t i = 0; i < capacity_ + 1; ++i) {
+      Sync::label(&nodes_[i].next, "next", static_cast<long>(i));
+      Sync::label(&nodes_[i].value, "value", static_cast<long>(i));
+      Sync::label(&free_links_[i], "pool.link", static_cast<long>(i));
     }
     for (std::size_t i = 0; i < capacity_ + 1; ++i) {
       nodes_[i].next.store(kNil, std::memory_order_relaxed);

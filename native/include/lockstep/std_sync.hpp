@@ -8,6 +8,7 @@
 //   Sync::fence(order)         std::atomic_thread_fence
 //   Sync::spin_hint()          inside retry loops
 //   Sync::allocate/deallocate  the structures' only heap calls
+//   Sync::label                names a location for the simulator's traces
 //   Sync::assertion_failed     where LOCKSTEP_DEBUG_ASSERT reports
 // StdSync maps these onto the standard library. The simulator's policy
 // (SimSync) makes each of them a scheduling point over the same source.
@@ -75,6 +76,12 @@ struct StdSync {
     asm volatile("yield" ::: "memory");
 #endif
   }
+
+  // Names a location in the simulator's traces: name, name[index] or, with
+  // a group, name<group>[index] (e.g. ring4[1]: slot 1 of the ring of 4).
+  // Nothing to do in production.
+  static void label(const void* /*location*/, const char* /*name*/,
+                    long /*index*/ = -1, long /*group*/ = -1) noexcept {}
 
   // Returns nullptr when the memory cannot be had; never throws.
   static void* allocate(std::size_t bytes, std::size_t alignment) noexcept {

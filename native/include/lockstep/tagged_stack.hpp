@@ -82,8 +82,11 @@ public:
   static constexpr std::uint32_t kNil = 0xFFFFFFFFu;
 
   // links[i] is node i's link; the array outlives the stack. Starts empty.
-  explicit TaggedIndexStack(Link* links) noexcept
-      : links_(links), head_(pack(kNil, 0)) {}
+  // `name` names its head in the simulator's traces.
+  explicit TaggedIndexStack(Link* links, const char* name = "stack") noexcept
+      : links_(links), head_(pack(kNil, 0)) {
+    Sync::label(&head_, name);
+  }
   TaggedIndexStack(const TaggedIndexStack&) = delete;
   TaggedIndexStack& operator=(const TaggedIndexStack&) = delete;
 
@@ -183,10 +186,15 @@ public:
       : capacity_(checked_capacity(capacity)),
         links_(make_array<Sync, typename Index::Link>(capacity_)),
         values_(make_array<Sync, typename Sync::template cell<T>>(capacity_)),
-        items_(std::in_place, links_), free_(std::in_place, links_) {
+        items_(std::in_place, links_, "items"),
+        free_(std::in_place, links_, "free") {
     if (links_ == nullptr || values_ == nullptr) {
       release_memory();
       throw std::bad_alloc();
+    }
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      Sync::label(&links_[i], "link", static_cast<long>(i));
+      Sync::label(&values_[i], "value", static_cast<long>(i));
     }
     for (std::size_t i = capacity_; i-- > 0;) {
       free_->push(static_cast<std::uint32_t>(i));

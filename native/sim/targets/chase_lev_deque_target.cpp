@@ -44,7 +44,13 @@ public:
     }
     }
   }
-  std::vector<Value> items() const override { return deque_.items_quiescent(); }
+  bool drain(std::size_t limit, std::vector<Value>& out) override {
+    while (const std::optional<Value> v = worker_->pop()) {
+      if (out.size() >= limit) return false;
+      out.push_back(*v);
+    }
+    return true;
+  }
   std::string check_invariants() const override {
     return deque_.check_invariants();
   }

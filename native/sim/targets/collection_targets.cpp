@@ -2,6 +2,8 @@
 // the MPMC queue and the tagged stack (any thread pushes and pops) and the
 // MPSC queue (any thread pushes, one consumer pops).
 #include <optional>
+#include <stdexcept>
+#include <utility>
 
 #include "lockstep/mpmc_queue.hpp"
 #include "lockstep/mpsc_queue.hpp"
@@ -26,8 +28,12 @@ public:
     const std::optional<Value> v = structure_.try_pop();
     return v ? OpResult::item(*v) : OpResult::empty();
   }
-  std::vector<Value> items() const override {
-    return structure_.items_quiescent();
+  bool drain(std::size_t limit, std::vector<Value>& out) override {
+    while (const std::optional<Value> v = structure_.try_pop()) {
+      if (out.size() >= limit) return false;
+      out.push_back(*v);
+    }
+    return true;
   }
   std::string check_invariants() const override {
     return structure_.check_invariants();
@@ -51,7 +57,15 @@ public:
     if (t.is_success()) return OpResult::item(t.value());
     return t.is_empty() ? OpResult::empty() : OpResult::retry();
   }
-  std::vector<Value> items() const override { return queue_.items_quiescent(); }
+  bool drain(std::size_t limit, std::vector<Value>& out) override {
+    for (;;) {
+      const Take<Value> t = consumer_->pop();
+      if (t.is_empty()) return true;
+      if (t.is_retry() || out.size() >= limit)
+        return false; // no producer runs now
+      out.push_back(t.value());
+    }
+  }
   std::string check_invariants() const override {
     return queue_.check_invariants();
   }
@@ -79,8 +93,29 @@ void set_variants(TargetInfo& t) {
 
 template <class Bugs>
 using MpmcOf = BoundedInstance<MpmcQueue<Value, SimSync, Bugs>>;
+
+// The stack with its tag width chosen at run time (setup tagBits), so that
+// the ABA study can narrow the tag of any variant.
+template <class Bugs, unsigned TagBits>
+std::unique_ptr<Instance> stack_with(const TargetSetup& s) {
+  return std::make_unique<
+      BoundedInstance<TaggedStack<Value, SimSync, Bugs, TagBits>>>(s);
+}
+// Widths 1..8 (tagBits 1..8); 0 keeps the variant's own.
+template <class Bugs, unsigned... Minus1>
+std::unique_ptr<Instance>
+stack_of_width(const TargetSetup& s,
+               std::integer_sequence<unsigned, Minus1...>) {
+  std::unique_ptr<Instance> out;
+  ((s.params[1] == Minus1 + 1 ? (out = stack_with<Bugs, Minus1 + 1>(s), 0) : 0),
+   ...);
+  return out;
+}
 template <class Bugs>
-using StackOf = BoundedInstance<TaggedStack<Value, SimSync, Bugs>>;
+std::unique_ptr<Instance> make_stack(const TargetSetup& s) {
+  if (s.params[1] == 0) return stack_with<Bugs, Bugs::kTagBits>(s);
+  return stack_of_width<Bugs>(s, std::make_integer_sequence<unsigned, 8>{});
+}
 
 } // namespace
 
@@ -119,8 +154,16 @@ TargetInfo tagged_stack_target() {
   t.ops = {{"push", true, {0}, "true, or false when every node is in use"},
            {"pop", false, {0}, "the newest item, or null when empty"}};
   t.roles = {{"any", 0, "any thread: push and pop"}};
-  t.params = {capacity_param()};
-  set_variants<StackVariants, StackOf>(t);
+  t.params = {
+      capacity_param(),
+      {"tagBits", 0, 0, 8,
+       "the tag's width: 0 for the variant's own (32; 2 for tag-2-bits), "
+       "or 1 to 8 bits, to study ABA"}};
+  auto makers = std::make_shared<std::vector<Maker>>();
+  add_variants<StackVariants>(t.variants, *makers, []<class Bugs>() -> Maker {
+    return &make_stack<Bugs>;
+  });
+  t.make = [makers](const TargetSetup& s) { return (*makers)[s.variant](s); };
   return t;
 }
 

@@ -129,8 +129,11 @@ public:
     }
     return OpResult::none();
   }
-  std::vector<Value> items() const override {
-    return {locations_[0].load(), locations_[1].load(), locations_[2].load()};
+  // The final values of x, y and z.
+  bool drain(std::size_t, std::vector<Value>& out) override {
+    for (const auto& location : locations_)
+      out.push_back(location.load());
+    return true;
   }
   std::string check_invariants() const override { return {}; }
 
