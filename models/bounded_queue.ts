@@ -1,18 +1,20 @@
 /**
- * A bounded FIFO queue's sequential specification: the MPMC queue and the
- * MPSC queue. The state is the items from oldest to newest; a push is
- * refused when `capacity` items are present.
+ * The bounded MPMC queue's specification: a FIFO queue of `capacity` items.
+ * The state is the items from oldest to newest.
  *
- * Concurrent relaxations (Vyukov's try_pop may report empty while a push
- * with an earlier ticket is in flight; the MPSC pop returns Retry while a
- * producer is between its exchange and its link) come with the
- * linearizability checker, each paired with a solo check.
+ * Relaxations (Vyukov's queue, in which a ticket is claimed by a CAS before
+ * the slot is written or read):
+ * - pop may report empty (null) while a push is in flight: the push with the
+ *   next ticket has claimed its slot but not yet published it;
+ * - push may report full (false) while a pop is in flight: the pop has
+ *   claimed the slot of the previous lap but not yet released it.
+ * Their solo check: with no push (no pop) in flight, neither is taken. The
+ * operation in flight may be paused, so a pop during which no other thread
+ * steps can still see the unpublished slot: interference is not required.
  */
-import { boundedCollectionModel, type CollectionInput, type CollectionOutput, type CollectionState } from './_internals/bounded_collection.js';
+import { boundedCollectionModel, type CollectionState } from './_internals/bounded_collection.js';
 import type { Model } from './model.js';
 
-export type QueueInput = CollectionInput;
-export type QueueOutput = CollectionOutput;
 export type QueueState = CollectionState;
 
 export interface BoundedQueueModelConstraints {
@@ -22,6 +24,9 @@ export interface BoundedQueueModelConstraints {
   name?: string;
 }
 
-export function boundedQueueModel(constraints: BoundedQueueModelConstraints): Model<QueueState, QueueInput, QueueOutput> {
-  return boundedCollectionModel('boundedQueueModel', constraints.name ?? 'mpmc-queue', constraints.capacity, 'oldest');
+export function boundedQueueModel(constraints: BoundedQueueModelConstraints): Model<QueueState> {
+  return boundedCollectionModel('boundedQueueModel', constraints.name ?? 'mpmc-queue', constraints.capacity, 'oldest', {
+    emptyWhile: { why: 'a push has claimed the next ticket but not yet published its slot', concurrentWith: ['push'] },
+    fullWhile: { why: 'a pop has claimed the previous lap of the slot but not yet released it', concurrentWith: ['pop'] },
+  });
 }

@@ -1,17 +1,17 @@
 /**
- * A bounded LIFO stack's sequential specification: the tagged Treiber
- * stack. The state is the items from oldest (bottom) to newest (top); a
- * push is refused when `capacity` items are present.
+ * The tagged Treiber stack's specification: a LIFO stack of `capacity`
+ * items. The state is the items from bottom (oldest) to top (newest).
  *
- * The concurrent relaxation (try_push may report full while a pop has taken
- * an item but not yet returned its node) comes with the linearizability
- * checker, paired with a solo check.
+ * Relaxation (the stack takes its nodes from a free list): push may report
+ * full (false) while another push or a pop is in flight — another push has
+ * taken the last free node but not yet pushed it onto the stack, or a pop
+ * has taken an item but not yet returned its node (either may be paused).
+ * With neither in flight a push never reports full below capacity; empty
+ * is never relaxed.
  */
-import { boundedCollectionModel, type CollectionInput, type CollectionOutput, type CollectionState } from './_internals/bounded_collection.js';
+import { boundedCollectionModel, type CollectionState } from './_internals/bounded_collection.js';
 import type { Model } from './model.js';
 
-export type StackInput = CollectionInput;
-export type StackOutput = CollectionOutput;
 export type StackState = CollectionState;
 
 export interface BoundedStackModelConstraints {
@@ -19,6 +19,11 @@ export interface BoundedStackModelConstraints {
   capacity: number;
 }
 
-export function boundedStackModel(constraints: BoundedStackModelConstraints): Model<StackState, StackInput, StackOutput> {
-  return boundedCollectionModel('boundedStackModel', 'tagged-stack', constraints.capacity, 'newest');
+export function boundedStackModel(constraints: BoundedStackModelConstraints): Model<StackState> {
+  return boundedCollectionModel('boundedStackModel', 'tagged-stack', constraints.capacity, 'newest', {
+    fullWhile: {
+      why: 'another push holds the last free node but has not pushed it, or a pop has not yet returned its node',
+      concurrentWith: ['push', 'pop'],
+    },
+  });
 }

@@ -1,47 +1,62 @@
 /**
- * The work-stealing deque's sequential specification: the owner pushes and
- * pops at the bottom (LIFO), thieves steal from the top (FIFO). The state is
- * the items from top (oldest) to bottom (newest). A push is refused only
- * when `maxCapacity` items are present.
+ * The work-stealing deque's specification: the owner pushes and pops at the
+ * bottom (LIFO), thieves steal from the top (FIFO). The state is the items
+ * from top (oldest) to bottom (newest); a push is refused only when
+ * `maxCapacity` items are present.
  *
- * Concurrent relaxations (a steal may return Retry when it loses a race) are
- * not part of this sequential spec; they come with the linearizability
- * checker, paired with a solo check that a lone steal never retries.
+ * Relaxation: a steal may return 'retry' when it loses a race — its CAS on
+ * top fails because another steal or the owner's pop of the last item won,
+ * or the owner replaced the buffer (growth) since the steal read it. Either
+ * way another thread took a step while the steal ran: a solo steal (no
+ * other thread stepped during it) never retries.
  */
-import { describeOutput, sameItems, type Model } from './model.js';
+import { describeCall, type Input, type Model, type Outcome } from './model.js';
 
-export type DequeInput = { op: 'push'; arg: number } | { op: 'pop' } | { op: 'steal' };
-/** push: accepted? pop and steal: the item, or null for empty. */
-export type DequeOutput = boolean | number | null;
 export type DequeState = readonly number[];
 
 export interface DequeModelConstraints {
-  /** Pushes beyond this many items are refused. @defaultValue Infinity */
+  /**
+   * Pushes beyond this many items are refused. For the engine's deque, whose
+   * ring is a power of two, that is the largest power of two not above its
+   * maxCapacity (see dequeItemLimit). @defaultValue Infinity
+   */
   maxCapacity?: number;
 }
 
-export function dequeModel(constraints: DequeModelConstraints = {}): Model<DequeState, DequeInput, DequeOutput> {
+/** How many items a ChaseLevDeque with this max_capacity holds: the largest power of two not above it. */
+export function dequeItemLimit(maxCapacity: number): number {
+  return 2 ** Math.floor(Math.log2(maxCapacity));
+}
+
+export function dequeModel(constraints: DequeModelConstraints = {}): Model<DequeState> {
   const maxCapacity = constraints.maxCapacity ?? Number.POSITIVE_INFINITY;
   if (!(maxCapacity >= 1)) throw new RangeError(`dequeModel: maxCapacity must be at least 1, got ${maxCapacity}`);
+  const retry = {
+    why: 'a steal lost the race for top, or the buffer changed under it',
+    concurrentWith: ['push', 'pop', 'steal'],
+    needsInterference: true,
+  };
   return {
     name: 'chase-lev-deque',
     init: () => [],
-    step(state, input) {
+    step(state, input: Input): Outcome<DequeState>[] {
       switch (input.op) {
         case 'push':
           if (state.length >= maxCapacity) return [{ output: false, state }];
-          return [{ output: true, state: [...state, input.arg] }];
+          return [{ output: true, state: [...state, input.arg as number] }];
         case 'pop':
           if (state.length === 0) return [{ output: null, state }];
           return [{ output: state[state.length - 1]!, state: state.slice(0, -1) }];
-        case 'steal':
-          if (state.length === 0) return [{ output: null, state }];
-          return [{ output: state[0]!, state: state.slice(1) }];
+        case 'steal': {
+          const taken: Outcome<DequeState> = state.length === 0 ? { output: null, state } : { output: state[0]!, state: state.slice(1) };
+          return [taken, { output: 'retry', state, relaxed: retry }];
+        }
+        default:
+          return [];
       }
     },
-    equal: sameItems,
-    describeOperation: (input, output) =>
-      `${input.op}(${input.op === 'push' ? input.arg : ''}) → ${describeOutput(output)}`,
+    key: (state) => state.join(','),
+    describeOperation: describeCall,
     describeState: (state) => `[${state.join(', ')}] (top first)`,
   };
 }

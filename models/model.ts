@@ -1,37 +1,82 @@
 /**
  * A sequential specification, as a plain object with a pure step
- * (after porcupine's `model.go`). `step` returns every outcome the spec
- * allows for `input` in `state`: one for a deterministic spec, several where
- * the spec is nondeterministic. Models know nothing of the addon; they take
- * operations and return outputs.
+ * (porcupine's `model.go`). `step` returns every outcome the spec allows for
+ * an operation in a state: one for a deterministic spec, several where it is
+ * nondeterministic. Models know nothing of the addon: they take operations
+ * and return outputs, so a user can write one for any object.
+ *
+ * A **relaxed** outcome is one the concurrent implementation may take but
+ * the textbook spec does not (a steal that returns Retry; a bounded queue
+ * that reports empty while an enqueue with an earlier ticket is still in
+ * flight). Each says why, and what must hold for it to happen — its solo
+ * check:
+ * - `concurrentWith`: an operation with none of these ops in flight (none
+ *   overlapping it) never takes it. A paused operation counts: a push that
+ *   claimed its ticket and then stopped keeps the slot unpublished.
+ * - `needsInterference`: an operation during which no other thread took a
+ *   step (the history's `solo: true`) never takes it: the outcome needs a
+ *   step by another thread while the operation runs (a lost CAS).
  *
  * @example
  * const m = boundedQueueModel({ capacity: 2 });
- * const [first] = m.step(m.init(), { op: 'push', arg: 1 }); // { output: true, state: [1] }
+ * m.step(m.init(), { op: 'push', arg: 1 }); // [{ output: true, state: [1] }]
  */
-export interface Outcome<State, Output> {
-  readonly output: Output;
-  readonly state: State;
+
+/** JSON values: operation arguments and results. */
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+
+/** What an operation asks: its name and argument. */
+export interface Input {
+  readonly op: string;
+  readonly arg?: Json;
 }
 
-export interface Model<State, Input, Output> {
-  /** The target this model specifies, e.g. `chase-lev-deque`. */
+export interface Relaxation {
+  /** Why the implementation may do this: the mechanism, in a sentence. */
+  readonly why: string;
+  /** Allowed only while one of these ops overlaps the operation. Absent: any overlapping op will do. */
+  readonly concurrentWith?: readonly string[];
+  /** Allowed only if another thread took a step while the operation ran (not `solo`). @defaultValue false */
+  readonly needsInterference?: boolean;
+}
+
+export interface Outcome<State> {
+  /** The result; undefined for an op that returns nothing. */
+  readonly output: Json | undefined;
+  readonly state: State;
+  readonly relaxed?: Relaxation;
+}
+
+export interface Model<State> {
+  /** The target or object this model specifies, e.g. `chase-lev-deque`. */
   readonly name: string;
   init(): State;
-  step(state: State, input: Input): readonly Outcome<State, Output>[];
-  /** Structural equality of states. */
-  equal(a: State, b: State): boolean;
+  step(state: State, input: Input): readonly Outcome<State>[];
+  /** A string equal for equal states and only for them: equality and hashing in one. */
+  key(state: State): string;
+  /** Independent parts of a history, checked separately (P-compositionality), e.g. one per key. */
+  partition?<Op extends Input>(operations: readonly Op[]): readonly (readonly Op[])[];
   /** `push(3) → true`, `pop() → empty` */
-  describeOperation(input: Input, output: Output): string;
+  describeOperation(input: Input, output: Json | undefined): string;
   describeState(state: State): string;
 }
 
-/** `7`, `empty`, `true`: how outputs read in reports. */
-export function describeOutput(output: number | boolean | null): string {
-  return output === null ? 'empty' : String(output);
+/** `7`, `empty`, `true`, `retry`: how results read in reports. */
+export function describeOutput(output: Json | undefined): string {
+  if (output === undefined) return '-';
+  if (output === null) return 'empty';
+  return typeof output === 'string' ? output : JSON.stringify(output);
 }
 
-/** Element-wise equality of two arrays of numbers. */
-export function sameItems(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+/** `push(3) → true` for ops with a numeric or absent argument. */
+export function describeCall(input: Input, output: Json | undefined): string {
+  const arg = input.arg === undefined ? '' : JSON.stringify(input.arg);
+  return `${input.op}(${arg}) → ${describeOutput(output)}`;
+}
+
+/** Results compare as JSON values. */
+export function sameOutput(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || typeof a !== 'object' || typeof b !== 'object') return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }

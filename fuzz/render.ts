@@ -1,0 +1,120 @@
+/**
+ * Failure reports in lincheck's layout: the scenario as a table (one column
+ * per thread, `op(arg): result`), then the interleaving, one row per step:
+ * an operation's call and its result, each access (reads as `x ➜ v`, writes
+ * as `x = v`, read-modify-writes as `x ➜ v = w`), a `switch` row where
+ * another thread takes over, and the step where the run broke marked ✗.
+ *
+ * @example
+ * console.log(renderScenarioTable(scenario, run));
+ * console.log(renderInterleaving(scenario, tracedRun));
+ */
+import type { HistoryEntry, PendingEntry, RunResult, Scenario, TraceEntry } from '../native/index.js';
+
+const describeResult = (r: HistoryEntry['result']) => (r === undefined ? '-' : r === null ? 'empty' : String(r));
+const describeCall = (op: string, arg: number | undefined) => `${op}(${arg ?? ''})`;
+
+/** Columns padded to their widest cell, with a header row. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((x, c) => x.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** One column per thread: each op with its result, `pending` for one that never returned. */
+export function renderScenarioTable(scenario: Scenario, run: RunResult): string {
+  const results = new Map<string, string>();
+  for (const h of run.history) results.set(`${h.thread}.${h.index}`, describeResult(h.result));
+  for (const p of run.pending) results.set(`${p.thread}.${p.index}`, 'pending');
+  const depth = Math.max(0, ...scenario.threads.map((t) => t.length));
+  const rows = Array.from({ length: depth }, (_, i) =>
+    scenario.threads.map((ops, t) => {
+      const call = ops[i];
+      if (call === undefined) return '';
+      return `${describeCall(call.op, call.arg)}: ${results.get(`${t}.${i}`) ?? 'not run'}`;
+    }),
+  );
+  return table(
+    scenario.threads.map((_, t) => `thread ${t}`),
+    rows,
+  );
+}
+
+function describeAccess(e: TraceEntry): string {
+  const where = e.location ?? '';
+  const order = e.order === 'relaxed' || e.order === 'seq_cst' ? '' : ` (${e.order})`;
+  switch (e.access) {
+    case 'load':
+    case 'cell-read':
+    case 'wait':
+      return `${where} ➜ ${e.read}${order}`;
+    case 'store':
+    case 'cell-write':
+      return `${where} = ${e.written}${order}`;
+    case 'rmw':
+      return `${where} ➜ ${e.read} = ${e.written}${order}`;
+    case 'cas-fail':
+      return `${where} ➜ ${e.read}, CAS fails${order}`;
+    case 'fence':
+      return `fence ${e.order}`;
+    default:
+      return `${e.access}${where ? ' ' + where : ''}`;
+  }
+}
+
+/**
+ * The interleaving of a run made with `trace: true`. `markStep` (default:
+ * the outcome's step) gets ✗.
+ */
+export function renderInterleaving(scenario: Scenario, run: RunResult, markStep: number | undefined = run.outcome.step): string {
+  if (run.trace === undefined) throw new Error('renderInterleaving: the run has no trace (run it with trace: true)');
+  const threads = scenario.threads.length;
+  const ops = [...run.history, ...run.pending].map((h) => ({
+    entry: h,
+    returned: 'return' in h,
+    arg: scenario.threads[h.thread]![h.index]!.arg,
+  }));
+  const rows: string[][] = [];
+  const row = (step: string, thread: number, text: string) => rows.push([step, ...Array.from({ length: threads }, (_, t) => (t === thread ? text : ''))]);
+  let last = -1;
+  const begun = new Set<string>();
+  const callsBy = (t: number, step: number) =>
+    ops.filter((o) => o.entry.thread === t && o.entry.call < step && !begun.has(`${t}.${o.entry.index}`)).sort((p, q) => p.entry.index - q.entry.index);
+  for (const e of run.trace) {
+    if (last !== -1 && e.thread !== last) row('', last, 'switch');
+    for (const o of callsBy(e.thread, e.step)) {
+      begun.add(`${e.thread}.${o.entry.index}`);
+      row('', e.thread, describeCall(o.entry.op, o.arg));
+    }
+    row(String(e.step) + (e.step === markStep ? ' ✗' : ''), e.thread, `  ${describeAccess(e)}`);
+    for (const o of ops) {
+      const h = o.entry as HistoryEntry;
+      if (o.returned && h.thread === e.thread && h.return === e.step) row('', e.thread, `  → ${describeResult(h.result)}`);
+    }
+    last = e.thread;
+  }
+  // Ops that ran no step at all.
+  for (const o of ops) {
+    if (!begun.has(`${o.entry.thread}.${o.entry.index}`)) {
+      row('', o.entry.thread, `${describeCall(o.entry.op, o.arg)} → ${o.returned ? describeResult((o.entry as HistoryEntry).result) : 'pending'}`);
+    }
+  }
+  return table(
+    ['step', ...Array.from({ length: threads }, (_, t) => `thread ${t}`)],
+    rows,
+  );
+}
+
+/** The whole report: what broke, the scenario table and the interleaving. */
+export function renderFailure(scenario: Scenario, run: RunResult, traced: RunResult, what: string): string {
+  const pending: PendingEntry[] = run.pending;
+  return [
+    `= ${scenario.target} (${scenario.variant ?? 'correct'}): ${what} =`,
+    '',
+    renderScenarioTable(scenario, run),
+    '',
+    `= The interleaving (choices ${JSON.stringify(run.choices)}; ${run.steps} steps${pending.length ? `, ${pending.length} pending` : ''}) =`,
+    '',
+    renderInterleaving(scenario, traced),
+  ].join('\n');
+}

@@ -1,0 +1,41 @@
+/**
+ * Conservation: after a run the structure is drained, and the multiset of
+ * items that came out (every successful pop/steal, then the drain) must
+ * equal the multiset that went in (every accepted push). Nothing lost,
+ * nothing twice, nothing invented. Checked only on histories without
+ * pending operations (a pending push may or may not have inserted).
+ *
+ * @example
+ * checkConservation(history, drained, { inserts: ['push'], removes: ['pop', 'steal'] });
+ */
+import type { History } from './history.js';
+
+export interface ConservationSpec {
+  /** Ops whose argument is inserted when they return true. */
+  readonly inserts: readonly string[];
+  /** Ops that remove the item they return (a number). */
+  readonly removes: readonly string[];
+}
+
+/** null when conserved; else what was lost, duplicated or invented. */
+export function checkConservation(history: History, drained: readonly number[], spec: ConservationSpec): string | null {
+  const count = new Map<number, number>();
+  const add = (v: number, d: number) => count.set(v, (count.get(v) ?? 0) + d);
+  for (const op of history.operations) {
+    if (op.return === undefined) return null; // pending: cannot tell
+    if (spec.inserts.includes(op.op) && op.result === true) add(op.arg as number, 1);
+    if (spec.removes.includes(op.op) && typeof op.result === 'number') add(op.result, -1);
+  }
+  for (const v of drained) add(v, -1);
+  const lost: number[] = [];
+  const extra: number[] = [];
+  for (const [v, c] of count) {
+    for (let i = 0; i < c; i++) lost.push(v);
+    for (let i = 0; i < -c; i++) extra.push(v);
+  }
+  if (lost.length === 0 && extra.length === 0) return null;
+  const parts: string[] = [];
+  if (lost.length) parts.push(`lost ${lost.join(', ')} (pushed, never taken out)`);
+  if (extra.length) parts.push(`taken out once too often ${extra.join(', ')} (duplicated, or never pushed)`);
+  return `not conserved: ${parts.join('; ')}`;
+}

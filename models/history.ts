@@ -1,0 +1,72 @@
+/**
+ * The history format the checkers take (format 1): a list of operations,
+ * each with the thread that ran it, its name, argument and result, and the
+ * times it was called and returned. Any clock will do (the simulator's
+ * steps, nanoseconds): operation A precedes B when A.return <= B.call —
+ * unless B.return <= A.call as well (two instantaneous operations at the
+ * same time), in which case they are concurrent. An operation without
+ * `return` is pending: it may or may not have taken effect. `solo: true`
+ * says no other thread ran while it did, so it may take no relaxed outcome.
+ *
+ * @example
+ * { "format": 1, "operations": [
+ *     { "thread": 0, "op": "push", "arg": 1, "call": 0, "return": 4, "result": true },
+ *     { "thread": 1, "op": "pop", "call": 2, "return": 9, "result": 1 },
+ *     { "thread": 2, "op": "pop", "call": 5 } ] }
+ */
+import type { Json } from './model.js';
+
+export interface Operation {
+  readonly thread: number;
+  readonly op: string;
+  readonly arg?: Json;
+  readonly call: number;
+  /** Absent: the operation had not returned when the history ended. */
+  readonly return?: number;
+  /** Absent for an operation that returns nothing, and for a pending one. */
+  readonly result?: Json;
+  readonly solo?: boolean;
+}
+
+export interface History {
+  readonly format: 1;
+  readonly operations: readonly Operation[];
+}
+
+/** Whether `a` precedes `b` in real time (see the format above); pending ops never precede. */
+export function precedes(a: Operation, b: Operation): boolean {
+  if (a.return === undefined || a.return > b.call) return false;
+  return b.return === undefined || b.return > a.call;
+}
+
+const FIELDS = new Set(['thread', 'op', 'arg', 'call', 'return', 'result', 'solo']);
+
+/** Checks `value` against the format; throws TypeError/RangeError naming the field. */
+export function parseHistory(value: unknown): History {
+  const fail = (Kind: typeof TypeError, path: string, what: string) => {
+    throw new Kind(`parseHistory: ${path} ${what}`);
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(TypeError, 'history', 'must be an object');
+  const h = value as Record<string, unknown>;
+  for (const key of Object.keys(h)) if (key !== 'format' && key !== 'operations') fail(TypeError, 'history', `has an unknown field '${key}' (known: format, operations)`);
+  if (h['format'] !== 1) fail(RangeError, 'history.format', `must be 1, got ${JSON.stringify(h['format'])}`);
+  if (!Array.isArray(h['operations'])) fail(TypeError, 'history.operations', 'must be an array');
+  const operations = (h['operations'] as unknown[]).map((raw, i): Operation => {
+    const path = `history.operations[${i}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(TypeError, path, 'must be an object');
+    const o = raw as Record<string, unknown>;
+    for (const key of Object.keys(o)) if (!FIELDS.has(key)) fail(TypeError, path, `has an unknown field '${key}' (known: ${[...FIELDS].join(', ')})`);
+    if (!Number.isInteger(o['thread'])) fail(TypeError, `${path}.thread`, 'must be an integer');
+    if (typeof o['op'] !== 'string') fail(TypeError, `${path}.op`, 'must be a string');
+    if (typeof o['call'] !== 'number' || !Number.isFinite(o['call'])) fail(TypeError, `${path}.call`, 'must be a finite number');
+    if (o['return'] !== undefined) {
+      if (typeof o['return'] !== 'number' || !Number.isFinite(o['return'])) fail(TypeError, `${path}.return`, 'must be a finite number or absent');
+      if ((o['return'] as number) < (o['call'] as number)) fail(RangeError, `${path}.return`, `(${o['return']}) is before its call (${o['call']})`);
+    } else if (o['result'] !== undefined) {
+      fail(RangeError, `${path}.result`, 'must be absent for a pending operation (no return)');
+    }
+    if (o['solo'] !== undefined && typeof o['solo'] !== 'boolean') fail(TypeError, `${path}.solo`, 'must be a boolean');
+    return o as unknown as Operation;
+  });
+  return { format: 1, operations };
+}

@@ -1,0 +1,270 @@
+/**
+ * The generic linearizability checker: is there a total order of the
+ * operations, consistent with real time (an operation that returned before
+ * another was called comes first), in which the model accepts every result?
+ *
+ * Algorithm: J. M. Wing and C. Gong, "Testing and verifying concurrent
+ * objects" (JPDC 1993), with G. Lowe's memoisation ("Testing for
+ * linearizability", CCPE 2017): a depth-first search over the call/return
+ * events that linearizes any operation whose call comes before the first
+ * pending return, and never revisits a (set of linearized operations, model
+ * state) pair; as in Porcupine, a model may split a history into
+ * independent partitions. Pending operations (no return) may be linearized
+ * anywhere after their call, with any result, or not at all.
+ *
+ * Verdicts: ok; illegal, with the longest partial linearization found and
+ * the operation that could not be placed after it; unknown when the time
+ * limit ran out.
+ *
+ * @example
+ * const verdict = checkLinearizability(boundedQueueModel({ capacity: 2 }), history);
+ * if (verdict.kind === 'illegal') console.log(verdict.message);
+ */
+import { precedes, type History, type Operation } from './history.js';
+import { sameOutput, type Json, type Model, type Outcome, type Relaxation } from './model.js';
+
+export interface CheckOptions {
+  /** Give up (verdict unknown) after this long. @defaultValue 10000 */
+  timeLimitMs?: number;
+}
+
+/** One operation of a linearization, with the result and state it led to. */
+export interface LinearizedStep {
+  readonly operation: Operation;
+  readonly output: Json | undefined;
+  readonly state: string;
+  readonly relaxed: boolean;
+}
+
+export type Verdict =
+  | { readonly kind: 'ok' }
+  | {
+      readonly kind: 'illegal';
+      /** The longest partial linearization found, of the partition that failed. */
+      readonly linearization: readonly LinearizedStep[];
+      /** The operation that could not be placed after it. */
+      readonly stuck: Operation;
+      readonly message: string;
+    }
+  | { readonly kind: 'unknown'; readonly message: string };
+
+export function checkLinearizability<S>(model: Model<S>, history: History, options: CheckOptions = {}): Verdict {
+  const deadline = Date.now() + (options.timeLimitMs ?? 10_000);
+  const parts = model.partition ? model.partition(history.operations) : [history.operations];
+  for (const part of parts) {
+    const verdict = new Search(model, part, deadline).run();
+    if (verdict.kind !== 'ok') return verdict;
+  }
+  return { kind: 'ok' };
+}
+
+interface Frame<S> {
+  op: number;
+  prevState: S;
+  outcomes: readonly Outcome<S>[];
+  next: number; // the next outcome to try
+}
+
+class Search<S> {
+  private readonly n: number;
+  // Events 0..2n-1 (op i: call 2i, return 2i+1) in a doubly linked list
+  // ordered by time; HEAD is the sentinel.
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly head: number;
+  private readonly bits: Uint32Array;
+  private readonly opHash: Uint32Array;
+  private hash = 0;
+  private readonly cache = new Map<string, Uint32Array[]>();
+  private readonly concurrency = new Map<number, Set<string>>();
+  private best: { steps: LinearizedStep[]; stuck: number } | undefined;
+
+  constructor(
+    private readonly model: Model<S>,
+    private readonly ops: readonly Operation[],
+    private readonly deadline: number,
+  ) {
+    this.n = ops.length;
+    this.head = 2 * this.n;
+    this.next = new Int32Array(2 * this.n + 1);
+    this.prev = new Int32Array(2 * this.n + 1);
+    this.bits = new Uint32Array(Math.ceil(this.n / 32) || 1);
+    this.opHash = new Uint32Array(this.n);
+    for (let i = 0; i < this.n; i++) this.opHash[i] = mix(i + 1);
+    // Time order. At one time t: returns of ops called before t (they
+    // precede what starts at t), then instantaneous ops at t (call, then
+    // return: concurrent with each other, before what starts at t), then
+    // calls of ops that start at t and last.
+    const time = (e: number) => (e % 2 === 0 ? ops[e >> 1]!.call : (ops[e >> 1]!.return ?? Infinity));
+    const instant = (op: Operation) => op.return === op.call;
+    const rank = (e: number) => {
+      const op = ops[e >> 1]!;
+      if (e % 2 === 1) return instant(op) ? 2 : 0;
+      return instant(op) ? 1 : 3;
+    };
+    const order = Array.from({ length: 2 * this.n }, (_, e) => e).sort((a, b) => time(a) - time(b) || rank(a) - rank(b) || a - b);
+    let last = this.head;
+    for (const e of order) {
+      this.next[last] = e;
+      this.prev[e] = last;
+      last = e;
+    }
+    this.next[last] = -1;
+  }
+
+  run(): Verdict {
+    const stack: Frame<S>[] = [];
+    let state = this.model.init();
+    let cursor = this.next[this.head]!;
+    for (let iterations = 0; ; iterations++) {
+      if ((iterations & 1023) === 0 && Date.now() > this.deadline) {
+        return { kind: 'unknown', message: `no verdict within the time limit, after ${iterations} steps of the search` };
+      }
+      // Every remaining event is a pending return: all completed ops placed.
+      if (cursor === -1 || (cursor % 2 === 1 && this.ops[cursor >> 1]!.return === undefined)) return { kind: 'ok' };
+      const op = cursor >> 1;
+      if (cursor % 2 === 0) {
+        const outcomes = this.allowed(op, state);
+        const applied = this.apply(stack, op, outcomes, 0, state);
+        if (applied !== undefined) {
+          state = applied;
+          cursor = this.next[this.head]!;
+        } else {
+          cursor = this.next[cursor]!;
+        }
+        continue;
+      }
+      // The return of an op not yet linearized: everything before it is
+      // stuck. Back up to the last choice with an untried alternative.
+      this.remember(stack, op);
+      for (;;) {
+        const frame = stack.pop();
+        if (frame === undefined) return this.illegal();
+        this.unlift(frame.op);
+        state = frame.prevState;
+        const applied = this.apply(stack, frame.op, frame.outcomes, frame.next, state);
+        if (applied !== undefined) {
+          state = applied;
+          cursor = this.next[this.head]!;
+        } else {
+          cursor = this.next[2 * frame.op]!;
+        }
+        break;
+      }
+    }
+  }
+
+  /** Linearizes `op` with the first untried outcome from `from` whose (set, state) is new. */
+  private apply(stack: Frame<S>[], op: number, outcomes: readonly Outcome<S>[], from: number, state: S): S | undefined {
+    this.set(op);
+    const hash = (this.hash ^ this.opHash[op]!) >>> 0;
+    for (let k = from; k < outcomes.length; k++) {
+      const next = outcomes[k]!.state;
+      if (this.seen(hash, this.model.key(next))) continue;
+      stack.push({ op, prevState: state, outcomes, next: k + 1 });
+      this.hash = hash;
+      this.lift(op);
+      return next;
+    }
+    this.clear(op);
+    return undefined;
+  }
+
+  /** The model's outcomes for `op` in `state` that match its result and may be taken. */
+  private allowed(op: number, state: S): readonly Outcome<S>[] {
+    const o = this.ops[op]!;
+    const pending = o.return === undefined;
+    return this.model
+      .step(state, o)
+      .filter((out) => (pending || sameOutput(out.output, o.result)) && (out.relaxed === undefined || this.mayRelax(op, out.relaxed)));
+  }
+
+  /** A relaxed outcome needs an overlapping op of a named kind, and interference if it says so. */
+  private mayRelax(op: number, relaxed: Relaxation): boolean {
+    const o = this.ops[op]!;
+    if (relaxed.needsInterference === true && o.solo === true) return false;
+    let names = this.concurrency.get(op);
+    if (names === undefined) {
+      names = new Set();
+      for (const p of this.ops) {
+        if (p !== o && !precedes(p, o) && !precedes(o, p)) names.add(p.op);
+      }
+      this.concurrency.set(op, names);
+    }
+    if (relaxed.concurrentWith === undefined) return names.size > 0;
+    return relaxed.concurrentWith.some((name) => names.has(name));
+  }
+
+  private seen(hash: number, stateKey: string): boolean {
+    const key = `${hash}|${stateKey}`;
+    const bucket = this.cache.get(key);
+    if (bucket === undefined) {
+      this.cache.set(key, [this.bits.slice()]);
+      return false;
+    }
+    for (const b of bucket) if (equalBits(b, this.bits)) return true;
+    bucket.push(this.bits.slice());
+    return false;
+  }
+
+  private remember(stack: Frame<S>[], stuck: number): void {
+    if (this.best !== undefined && stack.length <= this.best.steps.length) return;
+    let state = this.model.init();
+    const steps = stack.map((f) => {
+      const out = f.outcomes[f.next - 1]!;
+      state = out.state;
+      return { operation: this.ops[f.op]!, output: out.output, state: this.model.describeState(state), relaxed: out.relaxed !== undefined };
+    });
+    this.best = { steps, stuck };
+  }
+
+  private illegal(): Verdict {
+    const best = this.best!;
+    const stuck = this.ops[best.stuck]!;
+    const placed = best.steps.map((s) => this.model.describeOperation(s.operation, s.output)).join(', ');
+    const last = best.steps.at(-1)?.state ?? this.model.describeState(this.model.init());
+    return {
+      kind: 'illegal',
+      linearization: best.steps,
+      stuck,
+      message:
+        `not linearizable: the longest linearization found places ${best.steps.length} of ${this.n} operation(s)` +
+        (placed ? ` (${placed})` : '') +
+        `, reaching state ${last}; then thread ${stuck.thread}'s ${this.model.describeOperation(stuck, stuck.result)}` +
+        ` [call ${stuck.call}, return ${stuck.return ?? 'pending'}] cannot be placed`,
+    };
+  }
+
+  private lift(op: number): void {
+    for (const e of [2 * op, 2 * op + 1]) {
+      this.next[this.prev[e]!] = this.next[e]!;
+      if (this.next[e] !== -1) this.prev[this.next[e]!] = this.prev[e]!;
+    }
+  }
+  private unlift(op: number): void {
+    for (const e of [2 * op + 1, 2 * op]) {
+      this.next[this.prev[e]!] = e;
+      if (this.next[e] !== -1) this.prev[this.next[e]!] = e;
+    }
+    this.clear(op);
+    this.hash = (this.hash ^ this.opHash[op]!) >>> 0;
+  }
+  private set(op: number): void {
+    this.bits[op >> 5]! |= 1 << (op & 31);
+  }
+  private clear(op: number): void {
+    this.bits[op >> 5]! &= ~(1 << (op & 31));
+  }
+}
+
+function equalBits(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A well-spread 32-bit hash of a small integer (murmur3's finalizer). */
+function mix(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}

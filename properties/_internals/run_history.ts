@@ -1,0 +1,19 @@
+/** A simulator run as a checker history (models/history.ts). */
+import type { History, Operation } from '../../models/history.js';
+import type { RunResult } from '../../native/index.js';
+
+export function historyOfRun(run: RunResult): History {
+  const operations: Operation[] = run.history.map((h) => ({
+    thread: h.thread,
+    op: h.op,
+    ...(h.arg === undefined ? {} : { arg: h.arg }),
+    call: h.call,
+    return: h.return,
+    ...(h.result === undefined ? {} : { result: h.result }),
+    solo: h.solo,
+  }));
+  for (const p of run.pending) {
+    operations.push({ thread: p.thread, op: p.op, ...(p.arg === undefined ? {} : { arg: p.arg }), call: p.call });
+  }
+  return { format: 1, operations };
+}

@@ -1,0 +1,128 @@
+/**
+ * The simulation property, for any engine structure: fast-check generates a
+ * scenario (threads x ops from listTargets(), roles respected, a unique value
+ * for every push, a small capacity) and a schedule (a choices list); the
+ * simulator runs it; the run must end ok (no memory-error, deadlock,
+ * step-limit or broken invariant), be linearizable against the target's
+ * model (relaxed outcomes only for ops that were not solo), and conserve
+ * every item. Scenario and schedule shrink together: fewer threads and ops,
+ * smaller capacities, shorter choice lists (fewer preemptions).
+ *
+ * The schedule is generated as segments, (choice, length) pairs flattened
+ * into the choices list: while several threads can run, choice c picks the
+ * c-th runnable thread, so a segment lets one thread run for a while. Races
+ * that need one thread to run several steps and another to run many more
+ * in between (a thief paused after its CAS while the owner wraps the ring)
+ * are then a few segments away, where uniform choices would switch threads
+ * at every other step.
+ */
+import fc from 'fast-check';
+
+import { boundedQueueModel } from '../../models/bounded_queue.js';
+import { boundedStackModel } from '../../models/bounded_stack.js';
+import { checkConservation, type ConservationSpec } from '../../models/conservation.js';
+import { dequeItemLimit, dequeModel } from '../../models/deque.js';
+import { checkLinearizability } from '../../models/linearizability.js';
+import type { Model } from '../../models/model.js';
+import { mpscQueueModel } from '../../models/mpsc_queue.js';
+import { addon, type RunResult, type Scenario, type ScenarioCall, type TargetInfo } from '../../native/index.js';
+import { renderFailure } from '../../fuzz/render.js';
+import { historyOfRun } from './run_history.js';
+
+export interface Spec {
+  /** The model for a scenario's setup. */
+  model(setup: Record<string, number>): Model<readonly number[]>;
+  conservation: ConservationSpec;
+  /** Setup parameters to generate, with their ranges (small, so growth and wrap-around happen). */
+  setup: Record<string, [number, number]>;
+}
+
+export const SPECS: Readonly<Record<string, Spec>> = {
+  'chase-lev-deque': {
+    model: (s) => dequeModel({ maxCapacity: dequeItemLimit(s['maxCapacity'] ?? 1024) }),
+    conservation: { inserts: ['push'], removes: ['pop', 'steal'] },
+    setup: { capacity: [1, 2], maxCapacity: [2, 8] },
+  },
+  'mpmc-queue': {
+    model: (s) => boundedQueueModel({ capacity: s['capacity']! }),
+    conservation: { inserts: ['push'], removes: ['pop'] },
+    setup: { capacity: [1, 3] },
+  },
+  'mpsc-queue': {
+    model: (s) => mpscQueueModel({ capacity: s['capacity']! }),
+    conservation: { inserts: ['push'], removes: ['pop'] },
+    setup: { capacity: [1, 3] },
+  },
+  'tagged-stack': {
+    model: (s) => boundedStackModel({ capacity: s['capacity']! }),
+    conservation: { inserts: ['push'], removes: ['pop'] },
+    setup: { capacity: [1, 3] },
+  },
+};
+
+export interface Case {
+  scenario: Scenario;
+}
+
+export interface CaseLimits {
+  /** @defaultValue 3 */ maxThreads?: number;
+  /** @defaultValue 4 */ maxOps?: number;
+  /** Segments of the schedule. @defaultValue 8 */ maxSegments?: number;
+}
+
+/**
+ * Scenarios for `target`: thread 0 takes the role with a thread limit (the
+ * deque's owner, the MPSC consumer) if there is one, the others the role
+ * without; each thread calls ops its role allows; pushes get 1, 2, 3, ...
+ */
+export function caseArbitrary(target: TargetInfo, variant: string, limits: CaseLimits = {}): fc.Arbitrary<Case> {
+  const spec = SPECS[target.name]!;
+  const limited = target.roles.find((r) => r.maxThreads !== undefined);
+  const free = target.roles.find((r) => r.maxThreads === undefined)!;
+  const opsOf = (role: string) => target.ops.filter((o) => o.roles.includes(role));
+  const thread = (role: string) => fc.array(fc.constantFrom(...opsOf(role).map((o) => o.name)), { minLength: 1, maxLength: limits.maxOps ?? 4 });
+  const setup = fc.record(Object.fromEntries(Object.entries(spec.setup).map(([k, [lo, hi]]) => [k, fc.integer({ min: lo, max: hi })])));
+  return fc
+    .record({
+      first: thread((limited ?? free).name),
+      others: fc.array(thread(free.name), { minLength: 1, maxLength: (limits.maxThreads ?? 3) - 1 }),
+      setup,
+      segments: fc.array(fc.tuple(fc.nat({ max: 2 }), fc.integer({ min: 1, max: 16 })), { maxLength: limits.maxSegments ?? 8 }),
+    })
+    .map(({ first, others, setup, segments }) => {
+      const choices = segments.flatMap(([choice, length]) => Array<number>(length).fill(choice));
+      let value = 0;
+      const takesArg = new Set(target.ops.filter((o) => o.takesArg).map((o) => o.name));
+      const threads = [first, ...others].map((names) => names.map((op): ScenarioCall => (takesArg.has(op) ? { op, arg: ++value } : { op })));
+      return { scenario: { target: target.name, variant, setup, threads, schedule: { kind: 'choices', choices }, maxSteps: 20_000 } };
+    });
+}
+
+/** What is wrong with a run, or null: outcome, linearizability, conservation. */
+export function judge(scenario: Scenario, run: RunResult): string | null {
+  if (run.outcome.kind !== 'ok') {
+    return `${run.outcome.kind} at step ${run.outcome.step}${run.outcome.thread === undefined ? '' : ` (thread ${run.outcome.thread})`}: ${run.outcome.message}`;
+  }
+  const spec = SPECS[scenario.target]!;
+  const history = historyOfRun(run);
+  const verdict = checkLinearizability(spec.model(scenario.setup ?? {}), history, { timeLimitMs: 5000 });
+  if (verdict.kind !== 'ok') return verdict.message;
+  return checkConservation(history, run.final!.items, spec.conservation);
+}
+
+/** The full report for a failing case: what broke, the scenario table, the traced interleaving. */
+export function report({ scenario }: Case): string {
+  const a = addon();
+  const run = a.runScenario(scenario);
+  const what = judge(scenario, run) ?? 'passes now';
+  return renderFailure(scenario, run, a.runScenario({ ...scenario, trace: true }), what);
+}
+
+/** The property: every generated case runs clean. Its error carries the report. */
+export function simulationProperty(target: TargetInfo, variant: string, limits?: CaseLimits): fc.IPropertyWithHooks<[Case]> {
+  const a = addon();
+  return fc.property(caseArbitrary(target, variant, limits), (c) => {
+    const what = judge(c.scenario, a.runScenario(c.scenario));
+    if (what !== null) throw new Error(`\n${report(c)}\n`);
+  });
+}
