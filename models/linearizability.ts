@@ -75,7 +75,12 @@ class Search<S> {
   private readonly bits: Uint32Array;
   private readonly opHash: Uint32Array;
   private hash = 0;
-  private readonly cache = new Map<string, Uint32Array[]>();
+  // Lowe's memo: (linearized set, state) pairs met, bucketed by a hash of
+  // both. Entry i's set is words [i * w, (i + 1) * w) of one growing arena,
+  // so that memoising allocates no array per entry.
+  private readonly cache = new Map<number, number[]>();
+  private arena = new Uint32Array(0);
+  private readonly entryStates: string[] = [];
   private readonly concurrency = new Map<number, Set<string>>();
   private best: { steps: LinearizedStep[]; stuck: number } | undefined;
 
@@ -196,15 +201,30 @@ class Search<S> {
   }
 
   private seen(hash: number, stateKey: string): boolean {
-    const key = `${hash}|${stateKey}`;
+    const key = (hash ^ Math.imul(hashString(stateKey), 0x9e3779b1)) >>> 0;
     const bucket = this.cache.get(key);
-    if (bucket === undefined) {
-      this.cache.set(key, [this.bits.slice()]);
-      return false;
+    if (bucket !== undefined) {
+      for (const id of bucket) if (this.entryStates[id] === stateKey && this.sameBits(id)) return true;
     }
-    for (const b of bucket) if (equalBits(b, this.bits)) return true;
-    bucket.push(this.bits.slice());
+    const id = this.entryStates.length;
+    const w = this.bits.length;
+    if ((id + 1) * w > this.arena.length) {
+      const grown = new Uint32Array(Math.max(1024, this.arena.length * 2, (id + 1) * w));
+      grown.set(this.arena);
+      this.arena = grown;
+    }
+    this.arena.set(this.bits, id * w);
+    this.entryStates.push(stateKey);
+    if (bucket === undefined) this.cache.set(key, [id]);
+    else bucket.push(id);
     return false;
+  }
+
+  private sameBits(id: number): boolean {
+    const w = this.bits.length;
+    const base = id * w;
+    for (let i = 0; i < w; i++) if (this.arena[base + i] !== this.bits[i]) return false;
+    return true;
   }
 
   private remember(stack: Frame<S>[], stuck: number): void {
@@ -257,9 +277,11 @@ class Search<S> {
   }
 }
 
-function equalBits(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** FNV-1a over the string's UTF-16 code units. */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** A well-spread 32-bit hash of a small integer (murmur3's finalizer). */

@@ -153,7 +153,10 @@ export interface Outcome {
   message?: string;
 }
 
-/** One step: an access to a location. Pointers read as "null", "block3+16" or "external". */
+/**
+ * One step: an access to a location. Pointers read as "null", "block3+16" or "external";
+ * node indices as a number or "nil"; tagged head words as "index#tag".
+ */
 export interface TraceEntry {
   step: number;
   thread: number;

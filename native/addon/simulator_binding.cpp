@@ -115,7 +115,19 @@ Napi::Array numbers(Napi::Env env, const auto& values) {
 
 // A traced value: a number, or for a pointer "null", "block3+16" (block
 // numbers count the run's allocations) or "external".
-Napi::Value trace_value(Napi::Env env, std::int64_t v, bool pointer) {
+Napi::Value trace_value(Napi::Env env, std::int64_t v, bool pointer,
+                        LabelFormat format) {
+  const auto index = [](std::uint64_t i) {
+    return i == 0xFFFFFFFFu ? std::string("nil") : std::to_string(i);
+  };
+  if (format == LabelFormat::kIndex32 && !pointer) {
+    return Napi::String::New(env, index(static_cast<std::uint32_t>(v)));
+  }
+  if (format == LabelFormat::kTaggedIndex && !pointer) {
+    const auto word = static_cast<std::uint64_t>(v);
+    return Napi::String::New(env, index(word & 0xFFFFFFFFu) + "#" +
+                                      std::to_string(word >> 32));
+  }
   if (!pointer) return Napi::Number::New(env, static_cast<double>(v));
   if (v == 0) return Napi::String::New(env, "null");
   if (v < 0) return Napi::String::New(env, "external");
@@ -174,9 +186,13 @@ Napi::Object to_js(Napi::Env env, const ScenarioSpec& spec,
       if (t.location != ~0u) e.Set("location", r.locations[t.location]);
       e.Set("access", access_name(t.access));
       e.Set("order", order_name(t.order));
-      if (t.has_read) e.Set("read", trace_value(env, t.read, t.pointer));
+      const LabelFormat format = t.location == ~0u
+                                     ? LabelFormat::kNumber
+                                     : r.location_formats[t.location];
+      if (t.has_read)
+        e.Set("read", trace_value(env, t.read, t.pointer, format));
       if (t.has_written)
-        e.Set("written", trace_value(env, t.written, t.pointer));
+        e.Set("written", trace_value(env, t.written, t.pointer, format));
       trace.Set(static_cast<std::uint32_t>(i), e);
     }
     out.Set("trace", trace);

@@ -227,11 +227,11 @@ void Execution::free_poisoned() noexcept {
 }
 
 void Execution::label(const void* location, const char* name, long index,
-                      long group) noexcept {
+                      long group, LabelFormat format) noexcept {
   std::string text = name;
   if (group >= 0) text += std::to_string(group);
   if (index >= 0) text += "[" + std::to_string(index) + "]";
-  labels_[location] = std::move(text);
+  labels_[location] = {std::move(text), format};
 }
 
 std::uint32_t Execution::location_id(const void* location) {
@@ -240,8 +240,10 @@ std::uint32_t Execution::location_id(const void* location) {
   if (fresh) {
     const Block* block = find_block(location);
     std::string name;
+    LabelFormat format = LabelFormat::kNumber;
     if (auto label = labels_.find(location); label != labels_.end()) {
-      name = label->second;
+      name = label->second.first;
+      format = label->second.second;
     } else if (block != nullptr) {
       name = "block" + std::to_string(block->id) + "+" +
              std::to_string(reinterpret_cast<std::uintptr_t>(location) -
@@ -250,6 +252,7 @@ std::uint32_t Execution::location_id(const void* location) {
       name = "L" + std::to_string(result_.locations.size());
     }
     result_.locations.push_back(std::move(name));
+    result_.location_formats.push_back(format);
   }
   return it->second;
 }

@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lockstep/label.hpp"
 #include "sim/fiber.hpp"
 #include "sim/outcome.hpp"
 
@@ -117,8 +118,8 @@ public:
   void wake(const void* location, bool all) noexcept;
 
   // Names `location` in traces: name, name[index], name<group>[index].
-  void label(const void* location, const char* name, long index,
-             long group) noexcept;
+  void label(const void* location, const char* name, long index, long group,
+             LabelFormat format) noexcept;
 
   void* allocate(std::size_t bytes, std::size_t alignment) noexcept;
   void deallocate(void* p, std::size_t bytes, std::size_t alignment) noexcept;
@@ -196,7 +197,7 @@ private:
   std::uint32_t next_block_id_ = 0;
   std::size_t poisoned_blocks_ = 0;
   std::unordered_map<const void*, std::uint32_t> location_ids_;
-  std::unordered_map<const void*, std::string> labels_;
+  std::unordered_map<const void*, std::pair<std::string, LabelFormat>> labels_;
 };
 
 // Owns the fibers, which it reuses from run to run.

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "lockstep/label.hpp"
+
 namespace lockstep::sim {
 
 // How a run ended.
@@ -105,6 +107,7 @@ struct RunResult {
   std::string final_invariants;
   std::vector<TraceEntry> trace; // when requested
   std::vector<std::string> locations;
+  std::vector<LabelFormat> location_formats; // how each shows its values
 };
 
 } // namespace lockstep::sim

@@ -22,6 +22,7 @@
 #include <string>
 #include <type_traits>
 
+#include "lockstep/label.hpp"
 #include "sim/execution.hpp"
 
 namespace lockstep {
@@ -217,9 +218,10 @@ struct SimSync {
 
   // Names a location in traces (see StdSync::label).
   static void label(const void* location, const char* name, long index = -1,
-                    long group = -1) noexcept {
+                    long group = -1,
+                    LabelFormat format = LabelFormat::kNumber) noexcept {
     if (sim::Execution* ex = sim::Execution::current()) {
-      ex->label(location, name, index, group);
+      ex->label(location, name, index, group, format);
     }
   }
 

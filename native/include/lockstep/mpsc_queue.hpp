@@ -94,12 +94,14 @@ public:
       release_memory();
       throw std::bad_alloc();
     }
-    Sync::label(&head_.value, "head");
+    Sync::label(&head_.value, "head", -1, -1, LabelFormat::kIndex32);
     Sync::label(&consumer_taken_, "consumer_taken");
     for (std::size_t i = 0; i < capacity_ + 1; ++i) {
-      Sync::label(&nodes_[i].next, "next", static_cast<long>(i));
+      Sync::label(&nodes_[i].next, "next", static_cast<long>(i), -1,
+                  LabelFormat::kIndex32);
       Sync::label(&nodes_[i].value, "value", static_cast<long>(i));
-      Sync::label(&free_links_[i], "pool.link", static_cast<long>(i));
+      Sync::label(&free_links_[i], "pool.link", static_cast<long>(i), -1,
+                  LabelFormat::kIndex32);
     }
     for (std::size_t i = 0; i < capacity_ + 1; ++i) {
       nodes_[i].next.store(kNil, std::memory_order_relaxed);

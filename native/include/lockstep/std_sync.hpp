@@ -23,6 +23,8 @@
 #include <new>
 #include <type_traits>
 
+#include "lockstep/label.hpp"
+
 namespace lockstep {
 
 struct StdSync {
@@ -78,10 +80,11 @@ struct StdSync {
   }
 
   // Names a location in the simulator's traces: name, name[index] or, with
-  // a group, name<group>[index] (e.g. ring4[1]: slot 1 of the ring of 4).
-  // Nothing to do in production.
+  // a group, name<group>[index] (e.g. ring4[1]: slot 1 of the ring of 4),
+  // and says how to show its values. Nothing to do in production.
   static void label(const void* /*location*/, const char* /*name*/,
-                    long /*index*/ = -1, long /*group*/ = -1) noexcept {}
+                    long /*index*/ = -1, long /*group*/ = -1,
+                    LabelFormat /*format*/ = LabelFormat::kNumber) noexcept {}
 
   // Returns nullptr when the memory cannot be had; never throws.
   static void* allocate(std::size_t bytes, std::size_t alignment) noexcept {

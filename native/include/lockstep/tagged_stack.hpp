@@ -85,7 +85,7 @@ public:
   // `name` names its head in the simulator's traces.
   explicit TaggedIndexStack(Link* links, const char* name = "stack") noexcept
       : links_(links), head_(pack(kNil, 0)) {
-    Sync::label(&head_, name);
+    Sync::label(&head_, name, -1, -1, LabelFormat::kTaggedIndex);
   }
   TaggedIndexStack(const TaggedIndexStack&) = delete;
   TaggedIndexStack& operator=(const TaggedIndexStack&) = delete;
@@ -193,7 +193,8 @@ public:
       throw std::bad_alloc();
     }
     for (std::size_t i = 0; i < capacity_; ++i) {
-      Sync::label(&links_[i], "link", static_cast<long>(i));
+      Sync::label(&links_[i], "link", static_cast<long>(i), -1,
+                  LabelFormat::kIndex32);
       Sync::label(&values_[i], "value", static_cast<long>(i));
     }
     for (std::size_t i = capacity_; i-- > 0;) {
