@@ -40,7 +40,8 @@ export function renderScenarioTable(scenario: Scenario, run: RunResult): string 
   );
 }
 
-function describeAccess(e: TraceEntry): string {
+/** One access as the interleaving shows it: `x ➜ v`, `x = v`, `x ➜ v = w`. */
+export function describeAccess(e: TraceEntry): string {
   const where = e.location ?? '';
   const order = e.order === 'relaxed' || e.order === 'seq_cst' ? '' : ` (${e.order})`;
   switch (e.access) {

@@ -14,7 +14,8 @@
  * lockstep.dequeSteal(lockstep.dequeStealer(deque)); // { kind: 'success', value: 7 }
  * lockstep.close(deque);
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -334,6 +335,16 @@ export function loadAddon(path: string = defaultAddonPath()): LockstepAddon {
 }
 
 let cached: LockstepAddon | undefined;
+let buildId: string | undefined;
+
+/**
+ * The engine build a failure was found with: the first 16 hex digits of the
+ * SHA-256 of the loaded addon file.
+ */
+export function addonBuildId(): string {
+  buildId ??= createHash('sha256').update(readFileSync(defaultAddonPath())).digest('hex').slice(0, 16);
+  return buildId;
+}
 
 /** The addon, loaded once from {@link defaultAddonPath}. */
 export function addon(): LockstepAddon {

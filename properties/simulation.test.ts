@@ -10,19 +10,11 @@ import { describe, expect, it } from 'vitest';
 
 import { addon } from '../native/index.js';
 import { runOptions } from './_internals/run_options.js';
-import { report, simulationProperty, SPECS } from './_internals/simulation.js';
+import { report, simulationProperty, SPECS, WEAK_MEMORY_ONLY } from './_internals/simulation.js';
 
 const targets = addon()
   .listTargets()
   .filter((t) => t.name in SPECS);
-
-/** Why a variant cannot fail under SC: the memory model that shows it. */
-const NEEDS_WEAK_MEMORY: Record<string, string> = {
-  'chase-lev-deque/pop-without-fence': 'store-load reordering: needs TSO or C11 (issue 6)',
-  'chase-lev-deque/steal-without-fence': 'load-load reordering: needs C11 (issue 6)',
-  'mpmc-queue/relaxed-turn-store': 'a relaxed publication: needs C11 (issue 6)',
-  'mpsc-queue/relaxed-link-store': 'a relaxed publication: needs C11 (issue 6)',
-};
 
 describe.each(targets)('$name', (target) => {
   it('correct: runs clean, linearizable and conserving, on every generated scenario and schedule', () => {
@@ -30,7 +22,7 @@ describe.each(targets)('$name', (target) => {
   });
 
   for (const { name: variant } of target.variants.slice(1)) {
-    const reason = NEEDS_WEAK_MEMORY[`${target.name}/${variant}`];
+    const reason = WEAK_MEMORY_ONLY[`${target.name}/${variant}`];
     if (reason !== undefined) {
       it.skip(`${variant}: not observable under sequential consistency, because ${reason}`, () => {});
       continue;

@@ -1,0 +1,123 @@
+/**
+ * One fuzz case, run and, when it fails, pinned down: the campaign's unit
+ * of work. A case is a scenario whose schedule is a choices list, a random
+ * or PCT seed, or (strategy exhaustive) every schedule within a preemption
+ * bound. A failure is turned into a concrete choices list that replays it
+ * exactly, greedily shortened while it still fails the same check, and
+ * measured (threads, ops, preemptions, steps).
+ *
+ * @example
+ * const failed = runCase(scenario, 'random');
+ * if (failed) { const pinned = pinDown(failed); console.log(pinned.report); }
+ */
+import { addon, type RunResult, type Scenario } from '../native/index.js';
+import { renderFailure } from './render.js';
+import { verdictOf, type Broken } from '../properties/_internals/simulation.js';
+
+export type Strategy = 'choices' | 'random' | 'pct' | 'exhaustive' | 'mixed';
+
+/** Exhaustive cases: schedules within this many preemptions, at most this many. */
+export const EXHAUSTIVE = { preemptionBound: 2, maxSchedules: 2000 };
+
+export interface Failed {
+  /** The scenario with the concrete choices that replay the failing run. */
+  scenario: Scenario;
+  broken: Broken;
+  run: RunResult;
+}
+
+export interface Ran {
+  /** The failure, with a scenario whose choices replay it; null when every run passed. */
+  failed: Failed | null;
+  /** The choices of each interleaving run (one, or every distinct one when exhaustive). */
+  interleavings: number[][];
+}
+
+/** Runs a case: one run, or every schedule within EXHAUSTIVE for the exhaustive strategy. */
+export function runCase(scenario: Scenario, strategy: Strategy): Ran {
+  const a = addon();
+  if (strategy === 'exhaustive') {
+    const all = a.runScenario({ ...scenario, schedule: { kind: 'exhaustive', ...EXHAUSTIVE } });
+    for (const r of all.results) {
+      const replay: Scenario = { ...scenario, schedule: { kind: 'choices', choices: r.choices } };
+      const broken = verdictOf(replay, r);
+      if (broken !== null) return { failed: { scenario: replay, broken, run: r }, interleavings: [r.choices] };
+    }
+    return { failed: null, interleavings: all.results.map((r) => r.choices) };
+  }
+  const run = a.runScenario(scenario);
+  const broken = verdictOf(scenario, run);
+  const failed = broken === null ? null : { scenario: { ...scenario, schedule: { kind: 'choices' as const, choices: run.choices } }, broken, run };
+  return { failed, interleavings: [run.choices] };
+}
+
+/** Whether `scenario` (a choices schedule) still fails `check`. */
+function failsSame(scenario: Scenario, check: string): Failed | null {
+  const run = addon().runScenario(scenario);
+  const broken = verdictOf(scenario, run);
+  return broken !== null && broken.check === check ? { scenario, broken, run } : null;
+}
+
+/**
+ * Shortens the choices list while the same check still fails: drops
+ * trailing entries, then single entries from the end. At most `budget`
+ * replays.
+ */
+export function minimizeChoices(failed: Failed, budget = 300): Failed {
+  let best = failed;
+  const choicesOf = (f: Failed) => (f.scenario.schedule as { choices: number[] }).choices;
+  const withChoices = (choices: number[]): Scenario => ({ ...best.scenario, schedule: { kind: 'choices', choices } });
+  // Halve the tail while it still fails.
+  for (let cut = Math.floor(choicesOf(best).length / 2); cut >= 1 && budget > 0; cut = Math.floor(cut / 2)) {
+    for (;;) {
+      const choices = choicesOf(best);
+      if (choices.length < cut || budget-- <= 0) break;
+      const tried = failsSame(withChoices(choices.slice(0, choices.length - cut)), best.broken.check);
+      if (tried === null) break;
+      best = tried;
+    }
+  }
+  // Then each entry, from the end.
+  for (let i = choicesOf(best).length - 1; i >= 0 && budget > 0; i--, budget--) {
+    const choices = choicesOf(best);
+    if (i >= choices.length) continue;
+    const tried = failsSame(withChoices([...choices.slice(0, i), ...choices.slice(i + 1)]), best.broken.check);
+    if (tried !== null) best = tried;
+  }
+  return best;
+}
+
+export interface Pinned extends Failed {
+  /** The same run with its trace, for the report. */
+  traced: RunResult;
+  report: string;
+  shrunk: { threads: number; ops: number; preemptions: number; steps: number };
+}
+
+/** Minimizes the choices, replays with the trace, renders the report and measures the size. */
+export function pinDown(failed: Failed): Pinned {
+  const best = minimizeChoices(failed);
+  const traced = addon().runScenario({ ...best.scenario, trace: true });
+  return {
+    ...best,
+    traced,
+    report: renderFailure(best.scenario, best.run, traced, best.broken.message),
+    shrunk: {
+      threads: best.scenario.threads.filter((t) => t.length > 0).length,
+      ops: best.scenario.threads.reduce((n, t) => n + t.length, 0),
+      preemptions: preemptions(traced),
+      steps: best.run.steps,
+    },
+  };
+}
+
+/** Switches away from a thread that runs again later: the run's preemptions. */
+export function preemptions(traced: RunResult): number {
+  const trace = traced.trace ?? [];
+  let count = 0;
+  for (let i = 0; i + 1 < trace.length; i++) {
+    const here = trace[i]!.thread;
+    if (trace[i + 1]!.thread !== here && trace.slice(i + 2).some((e) => e.thread === here)) count++;
+  }
+  return count;
+}

@@ -1,0 +1,172 @@
+/**
+ * The lockstep CLI, run as a user runs it (the built dist/fuzz/cli.js):
+ * usage errors exit 2 with a message; a campaign against a seeded bug saves
+ * a failure file that repro replays (exit 1), that no longer fails once the
+ * bug is gone (exit 0), and that repro rejects when malformed (exit 2); a
+ * campaign killed with SIGKILL leaves every failure it reported complete; a
+ * worker that crashes is recorded with its case and the campaign finishes;
+ * shards are deterministic and merge.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+import { readFailure } from './failure_file.js';
+
+const cli = fileURLToPath(new URL('../dist/fuzz/cli.js', import.meta.url));
+const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+const temp = () => mkdtempSync(join(tmpdir(), 'lockstep-cli-'));
+const failureFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'summary.json' && !f.startsWith('.'));
+
+describe('lockstep CLI', () => {
+  it('is built: npm test builds dist first', () => {
+    expect(existsSync(cli), `${cli} missing: run npm run build:ts`).toBe(true);
+  });
+
+  it.each<[string[], RegExp]>([
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['fuzz', '--bogus'], /Unknown option '--bogus'[\s\S]*lockstep fuzz --help/],
+    [['fuzz', '--time', 'soon'], /--time must be a duration like 60s/],
+    [['fuzz', '--time', '1s', '--runs', '5'], /--time and --runs are two budgets/],
+    [['fuzz', '--shard', '3/2'], /--shard must be i\/n/],
+    [['fuzz', '--target', 'heap'], /--target must be all or one of chase-lev-deque/],
+    [['fuzz', '--target', 'mpmc-queue', '--variant', 'nope'], /--variant must be all, mutants or one of correct, lap-dropped/],
+    [['fuzz', '--memory-model', 'tso'], /--memory-model tso is not supported yet/],
+    [['repro'], /repro takes one failure file, got 0/],
+    [['mutants', '--repeat', '0'], /--repeat must be a whole number from 1 to 100/],
+  ])('exits 2 on %j', (args, message) => {
+    const r = run(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('prints help for every command', () => {
+    for (const command of ['', 'fuzz', 'repro', 'list', 'mutants', 'merge']) {
+      const r = run(command ? [command, '--help'] : ['--help']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/lockstep/);
+    }
+  });
+
+  it('lists targets, roles, ops and variants', () => {
+    const r = run(['list']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/chase-lev-deque: .*\n\s+roles:\s+owner \(at most 1\), thief/);
+    expect(r.stdout).toMatch(/steal-without-buffer-recheck: /);
+  });
+
+  it('fuzz finds a seeded bug, saves it; repro reproduces it, and stops reproducing once the bug is gone', () => {
+    const dir = temp();
+    const fuzz = run(['fuzz', '--target', 'mpsc-queue', '--variant', 'stale-next-on-reuse', '--time', '20s', '--jobs', '1', '--seed', '1', '--out', dir]);
+    expect(fuzz.status).toBe(1);
+    expect(fuzz.stdout).toMatch(/1 failure\(s\)/);
+    const [name] = failureFiles(dir);
+    const file = join(dir, name!);
+    const f = readFailure(file);
+    expect(f).toMatchObject({ target: 'mpsc-queue', variant: 'stale-next-on-reuse', memoryModel: 'sc' });
+    expect(f.scenario.schedule).toMatchObject({ kind: 'choices' });
+    // Found again by a later campaign: still a failure (exit 1), not a second file.
+    const second = run(['fuzz', '--target', 'mpsc-queue', '--variant', 'stale-next-on-reuse', '--time', '20s', '--jobs', '1', '--seed', '1', '--out', dir]);
+    expect(second.status).toBe(1);
+    expect(failureFiles(dir)).toEqual([name]);
+
+    const html = join(dir, 'failure.html');
+    const again = run(['repro', file, '--html', html]);
+    expect(again.status).toBe(1);
+    expect(again.stdout).toMatch(/reproduces: /);
+    expect(again.stdout).toMatch(/\| thread 0/);
+    expect(readFileSync(html, 'utf8')).toMatch(/<h1>mpsc-queue \(stale-next-on-reuse\)/);
+
+    const fixed = join(dir, 'fixed.json');
+    writeFileSync(fixed, JSON.stringify({ ...f, variant: 'correct', scenario: { ...f.scenario, variant: 'correct' } }));
+    const gone = run(['repro', fixed]);
+    expect(gone.status).toBe(0);
+    expect(gone.stdout).toMatch(/does not reproduce/);
+  });
+
+  it('repro exits 2, saying why, on a malformed or incompatible file', () => {
+    const dir = temp();
+    const cases: [unknown, RegExp][] = [
+      ['not json {', /is not JSON/],
+      [{ kind: 'other' }, /is not a lockstep failure file/],
+      [{ kind: 'lockstep-failure', format: 9 }, /has format 9; this lockstep reads format 1/],
+      [{ kind: 'lockstep-failure', format: 1, build: 'x', target: 'heap', variant: 'correct', memoryModel: 'sc', message: '', report: '', check: 'assertion', scenario: { target: 'heap', threads: [] }, found: {}, shrunk: {} }, /target 'heap' is not in this build/],
+    ];
+    for (const [content, message] of cases) {
+      const file = join(dir, 'bad.json');
+      writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+      const r = run(['repro', file]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(run(['repro', join(dir, 'missing.json')]).stderr).toMatch(/cannot read/);
+  });
+
+  it('a campaign killed with SIGKILL leaves every failure it reported complete and valid', async () => {
+    const dir = temp();
+    const child = spawn(process.execPath, [cli, 'fuzz', '--target', 'chase-lev-deque', '--variant', 'mutants', '--keep-going', '--time', '60s', '--jobs', '2', '--seed', '4', '--out', dir]);
+    const reported: string[] = [];
+    await new Promise<void>((resolve) => {
+      let buffer = '';
+      child.stderr.on('data', (d: Buffer) => {
+        buffer += d.toString();
+        for (const m of buffer.matchAll(/failure saved: (\S+)/g)) if (!reported.includes(m[1]!)) reported.push(m[1]!);
+        if (reported.length >= 3) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', () => resolve());
+    });
+    expect(reported.length).toBeGreaterThanOrEqual(3);
+    for (const path of reported) {
+      expect(() => readFailure(path)).not.toThrow();
+      expect(run(['repro', path]).status).toBe(1);
+    }
+  });
+
+  it('a worker that crashes is recorded with its case, replaced, and the campaign finishes', () => {
+    const dir = temp();
+    // The crash fails the pair it was fuzzing; the replacement goes on with the others.
+    const r = run(['fuzz', '--runs', '1500', '--jobs', '1', '--seed', '2', '--out', dir, '--json'], { LOCKSTEP_FUZZ_CRASH_AT: '40' });
+    expect(r.status).toBe(1);
+    const summary = JSON.parse(r.stdout) as { runs: number; crashes: number; failures: { check: string; path: string }[] };
+    expect(summary.crashes).toBe(1);
+    expect(summary.failures.map((f) => f.check)).toEqual(['crash']);
+    expect(summary.runs).toBeGreaterThan(1000); // the replacement worker went on
+    const crash = readFailure(summary.failures[0]!.path);
+    expect(crash.message).toMatch(/the worker died \(signal SIGABRT\) while running this case/);
+    expect(crash.scenario.threads.length).toBeGreaterThan(1);
+    // Replayed in a child process, the case runs to its end: the crash was injected.
+    expect(run(['repro', summary.failures[0]!.path]).stdout).toMatch(/does not reproduce/);
+  });
+
+  it('shards are deterministic, differ from each other, and merge', () => {
+    const shard = (i: number) => {
+      const dir = temp();
+      const r = run(['fuzz', '--target', 'mpmc-queue', '--runs', '400', '--jobs', '1', '--seed', '9', '--shard', `${i}/2`, '--out', dir, '--json']);
+      expect(r.status).toBe(0);
+      return { dir, summary: JSON.parse(r.stdout) as { interleavings: number; runs: number } };
+    };
+    const a = shard(1);
+    const again = shard(1);
+    const b = shard(2);
+    expect(again.summary.interleavings).toBe(a.summary.interleavings);
+    expect(b.summary.interleavings).not.toBe(a.summary.interleavings);
+    const merged = temp();
+    const m = run(['merge', a.dir, b.dir, '--out', merged]);
+    expect(m.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8'))).toMatchObject({ runs: a.summary.runs + b.summary.runs, shards: [{ index: 1, count: 2 }, { index: 2, count: 2 }] });
+  });
+
+  it('mutants: every mutant SC can expose is caught; the others are listed with the reason', () => {
+    const r = run(['mutants', '--target', 'mpsc-queue', '--time', '20s', '--seed', '1', '--out', temp(), '--json']);
+    expect(r.status).toBe(0);
+    const { rows } = JSON.parse(r.stdout) as { rows: { variant: string; caught?: number; reason?: string; shrunk?: object }[] };
+    expect(rows.find((x) => x.variant === 'stale-next-on-reuse')).toMatchObject({ caught: 1, shrunk: expect.any(Object) });
+    expect(rows.find((x) => x.variant === 'relaxed-link-store')?.reason).toMatch(/not observable under sequential consistency/);
+  });
+});

@@ -1,0 +1,304 @@
+#!/usr/bin/env node
+/**
+ * The lockstep CLI: fuzz campaigns, replaying failure files, listing
+ * targets, mutation testing, merging shards. Exit codes: 0 all well, 1 a
+ * failure (found, or reproduced), 2 a usage error or a bad file.
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+
+import { addon } from '../native/index.js';
+import { runCampaign, type Progress, type Summary } from './campaign.js';
+import type { Strategy } from './cases.js';
+import { FailureFileError } from './failure_file.js';
+import { merge } from './merge.js';
+import { runMutants, type MutantRow } from './mutants.js';
+import { UsageError, pairsFor, parseCount, parseDuration, parseMemoryModel, parseShard, parseTargets } from './options.js';
+import { repro } from './repro.js';
+
+const HELP: Record<string, string> = {
+  main: `lockstep: prove lock-free code correct
+
+Usage: lockstep <command> [flags]      (lockstep <command> --help for its flags)
+
+Commands:
+  fuzz      run a fuzz campaign (no flags: 20 s over every structure)
+  repro     replay a failure file and print what happens
+  list      the targets, their ops, roles and variants
+  mutants   run a campaign against every seeded bug; print what is caught
+  merge     join the outputs of a campaign's shards
+
+Exit codes: 0 all well; 1 a failure found or reproduced; 2 a usage error or bad file.
+`,
+  fuzz: `lockstep fuzz [flags]: fuzz the engine in the simulator
+
+  --target T|all        a target (lockstep list), a comma-separated list, or all  [all]
+  --variant V           correct, a variant name, mutants (every seeded bug), or all  [correct]
+  --strategy S          choices | random | pct | exhaustive | mixed  [mixed]
+  --memory-model M      sc (tso and c11 come later)  [sc]
+  --time D              time budget: 60s, 2m, 500ms  [20s, unless --runs]
+  --runs N              run budget instead of time
+  --jobs N              worker processes  [${availableParallelism()}: this machine's cores]
+  --seed S              campaign seed; printed when not given  [random]
+  --shard i/n           this machine's part of a campaign spread over n machines  [1/1]
+  --out DIR             where failure files and summary.json go  [.failures]
+  --keep-going          keep fuzzing a target/variant after its first failure
+  --json                print the summary as JSON, without progress
+
+Each failure is saved as a file (once, atomically) under --out, and by
+default a target/variant that failed is not fuzzed further (the others go
+on). A worker that crashes or hangs is recorded with the case it was
+running and replaced. Exit 1 if anything failed.
+`,
+  repro: `lockstep repro FILE [--html OUT]: replay a failure file
+
+  --html OUT   also write the failure as a self-contained HTML page
+
+Prints the scenario table and the interleaving. Exit 1 if the failure
+reproduces, 0 if it no longer does, 2 if the file is malformed or does not
+fit this build.
+`,
+  list: `lockstep list [--json]: the targets the simulator runs, their ops, roles,
+setup parameters and variants (seeded bugs).
+`,
+  mutants: `lockstep mutants [flags]: mutation testing — a campaign against every seeded bug
+
+  --target T|all   targets  [all]
+  --time D         budget per mutant per repeat  [10s]
+  --repeat N       campaigns per mutant, different seeds; times are medians  [1]
+  --jobs N         worker processes per campaign  [1]
+  --seed S         [random]
+  --out DIR        failure files  [.failures/mutants]
+  --json           print the table as JSON
+
+Exit 1 if a mutant that the memory model can expose was not caught.
+`,
+  merge: `lockstep merge DIR... [--out DIR]: join the outputs of several campaigns
+(a campaign's shards): every failure file once, one summary.
+
+  --out DIR   [.failures/merged]
+`,
+};
+
+function usage(command: string, message: string): never {
+  throw new UsageError(`${message}\nRun lockstep ${command === 'main' ? '' : command + ' '}--help for the flags.`);
+}
+
+function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(command: string, args: string[], options: T, positionals = false) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: positionals });
+  } catch (e) {
+    return usage(command, (e as Error).message);
+  }
+}
+
+const out = (s: string) => process.stdout.write(s);
+const number = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function progressLine(p: Progress): string {
+  const left = p.secondsLeft === undefined ? '' : ` · ${Math.ceil(p.secondsLeft)} s left`;
+  return `runs ${number(p.runs)} (${number(p.runsPerSecond)}/s) · interleavings ${number(p.interleavings)} · failures ${p.failures}${left}`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((x, c) => x.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n') + '\n';
+}
+
+function seedOf(text: string | undefined): { seed: number; given: boolean } {
+  if (text === undefined) return { seed: Math.floor(Math.random() * 0x7fffffff), given: false };
+  return { seed: parseCount('--seed', text, 0, 0x7fffffff), given: true };
+}
+
+async function fuzz(args: string[]): Promise<number> {
+  const { values: v } = parse('fuzz', args, {
+    target: { type: 'string' },
+    variant: { type: 'string' },
+    strategy: { type: 'string' },
+    'memory-model': { type: 'string' },
+    time: { type: 'string' },
+    runs: { type: 'string' },
+    jobs: { type: 'string' },
+    seed: { type: 'string' },
+    shard: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    'keep-going': { type: 'boolean' },
+  });
+  if (v.help) return out(HELP['fuzz']!), 0;
+  const strategies = ['choices', 'random', 'pct', 'exhaustive', 'mixed'];
+  const strategy = (v.strategy ?? 'mixed') as Strategy;
+  if (!strategies.includes(strategy)) usage('fuzz', `--strategy must be one of ${strategies.join(', ')}, got '${v.strategy}'`);
+  parseMemoryModel(v['memory-model']);
+  if (v.time !== undefined && v.runs !== undefined) usage('fuzz', '--time and --runs are two budgets: give one');
+  const seconds = v.runs === undefined ? parseDuration('--time', v.time ?? '20s') : undefined;
+  const runs = v.runs === undefined ? undefined : parseCount('--runs', v.runs, 1, 1e12);
+  const jobs = v.jobs === undefined ? availableParallelism() : parseCount('--jobs', v.jobs, 1, 256);
+  const { seed, given } = seedOf(v.seed);
+  const pairs = pairsFor(parseTargets(v.target), v.variant ?? 'correct');
+  const shard = v.shard === undefined ? { index: 1, count: 1 } : parseShard(v.shard);
+  const dir = v.out ?? '.failures';
+  const live = !v.json && process.stderr.isTTY;
+  if (!v.json) {
+    process.stderr.write(
+      `lockstep fuzz: ${pairs.length} target/variant pair(s), strategy ${strategy}, ${seconds !== undefined ? `${seconds} s` : `${runs} runs`}, ${jobs} job(s), seed ${seed}${given ? '' : ' (random; --seed repeats it)'}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}, failures to ${dir}\n`,
+    );
+  }
+  let lastPrinted = Date.now();
+  const summary = await runCampaign({
+    pairs,
+    strategy,
+    ...(seconds !== undefined ? { seconds } : {}),
+    ...(runs !== undefined ? { runs } : {}),
+    jobs,
+    seed,
+    shard,
+    out: dir,
+    keepGoing: v['keep-going'] ?? false,
+    ...(process.env['LOCKSTEP_FUZZ_CRASH_AT'] ? { crashAt: Number(process.env['LOCKSTEP_FUZZ_CRASH_AT']) } : {}),
+    onProgress: (p) => {
+      if (v.json) return;
+      if (live) process.stderr.write(`\r${progressLine(p)}  `);
+      else if (Date.now() - lastPrinted > 5000) {
+        process.stderr.write(progressLine(p) + '\n');
+        lastPrinted = Date.now();
+      }
+    },
+    onFailure: (path, f) => {
+      if (!v.json) process.stderr.write(`${live ? '\r' : ''}failure saved: ${path}\n  ${f.target} (${f.variant}): ${f.message.split('\n')[0]}\n`);
+    },
+  });
+  if (v.json) out(JSON.stringify(summary, null, 2) + '\n');
+  else printSummary(summary, live);
+  return summary.failures.length > 0 ? 1 : 0;
+}
+
+function printSummary(s: Summary, live: boolean): void {
+  if (live) process.stderr.write('\n');
+  out(
+    `\n${number(s.runs)} runs in ${s.seconds.toFixed(1)} s (${number(s.runsPerSecond)}/s, ${s.jobs} job(s)), ${number(s.interleavings)} distinct interleavings, ` +
+      `${s.failures.length} failure(s)${s.repeats ? ` (and ${s.repeats} found again)` : ''}${s.crashes ? `, ${s.crashes} worker crash(es)` : ''}\n\n`,
+  );
+  out(
+    table(
+      ['target', 'variant', 'runs', 'failures', 'first failure'],
+      s.pairs.map((p) => [p.target, p.variant, number(p.runs), String(p.failures), p.firstFailureSeconds === undefined ? '-' : `${p.firstFailureSeconds.toFixed(1)} s, ${p.check}`]),
+    ),
+  );
+  if (s.failures.length > 0) {
+    out(`\nfailure files (replay with lockstep repro FILE):\n${s.failures.map((f) => `  ${f.path}`).join('\n')}\n`);
+  }
+}
+
+function reproCommand(args: string[]): number {
+  const { values: v, positionals } = parse('repro', args, { html: { type: 'string' } }, true);
+  if (v.help) return out(HELP['repro']!), 0;
+  if (positionals.length !== 1) usage('repro', `repro takes one failure file, got ${positionals.length}`);
+  const result = repro(positionals[0]!, v.html);
+  out(result.text);
+  if (v.html !== undefined) out(`written: ${v.html}\n`);
+  return result.reproduces ? 1 : 0;
+}
+
+function list(args: string[]): number {
+  const { values: v } = parse('list', args, { json: { type: 'boolean' } });
+  if (v.help) return out(HELP['list']!), 0;
+  const targets = addon().listTargets();
+  if (v.json) return out(JSON.stringify(targets, null, 2) + '\n'), 0;
+  for (const t of targets) {
+    out(`${t.name}: ${t.description}\n`);
+    out(`  roles:    ${t.roles.map((r) => `${r.name}${r.maxThreads ? ` (at most ${r.maxThreads})` : ''}`).join(', ')}\n`);
+    out(`  ops:      ${t.ops.map((o) => `${o.name}${o.takesArg ? '(arg)' : ''} [${o.roles.join('/')}]`).join(', ')}\n`);
+    if (t.setup.length) out(`  setup:    ${t.setup.map((p) => `${p.name}=${p.default} (${p.min}..${p.max})`).join(', ')}\n`);
+    out(`  variants: ${t.variants.map((x) => x.name).join(', ')}\n`);
+    for (const x of t.variants.slice(1)) out(`    ${x.name}: ${x.description}\n`);
+    out('\n');
+  }
+  return 0;
+}
+
+async function mutants(args: string[]): Promise<number> {
+  const { values: v } = parse('mutants', args, {
+    target: { type: 'string' },
+    time: { type: 'string' },
+    repeat: { type: 'string' },
+    jobs: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (v.help) return out(HELP['mutants']!), 0;
+  const { seed } = seedOf(v.seed);
+  const rows = await runMutants({
+    targets: parseTargets(v.target),
+    seconds: parseDuration('--time', v.time ?? '10s'),
+    repeat: v.repeat === undefined ? 1 : parseCount('--repeat', v.repeat, 1, 100),
+    jobs: v.jobs === undefined ? 1 : parseCount('--jobs', v.jobs, 1, 256),
+    seed,
+    out: v.out ?? '.failures/mutants',
+    onRow: (r) => {
+      if (!v.json) process.stderr.write(`${r.target}/${r.variant}: ${r.reason ? 'not run' : `${r.caught} of ${r.repeat} caught`}\n`);
+    },
+  });
+  if (v.json) out(JSON.stringify({ seed, rows }, null, 2) + '\n');
+  else {
+    out(`\nmutants, seed ${seed}:\n\n`);
+    out(table(['target', 'variant', 'caught', 'median time', 'median runs', 'check', 'shrunk (threads x ops, preemptions)'], rows.map(mutantRow)));
+  }
+  return rows.some((r) => r.caught !== undefined && r.caught < r.repeat) ? 1 : 0;
+}
+
+function mutantRow(r: MutantRow): string[] {
+  if (r.reason !== undefined) return [r.target, r.variant, 'not run', '-', '-', '-', r.reason];
+  return [
+    r.target,
+    r.variant,
+    `${r.caught} of ${r.repeat}`,
+    r.medianSeconds === undefined ? '-' : `${r.medianSeconds.toFixed(2)} s`,
+    r.medianRuns === undefined ? '-' : number(r.medianRuns),
+    r.check ?? '-',
+    r.shrunk ? `${r.shrunk.threads} x ${r.shrunk.ops}, ${r.shrunk.preemptions}` : '-',
+  ];
+}
+
+function mergeCommand(args: string[]): number {
+  const { values: v, positionals } = parse('merge', args, { out: { type: 'string' } }, true);
+  if (v.help) return out(HELP['merge']!), 0;
+  if (positionals.length === 0) usage('merge', 'merge takes the campaign folders to join');
+  const dir = v.out ?? '.failures/merged';
+  const m = merge(positionals, dir);
+  out(`merged ${positionals.length} folder(s) into ${dir}: ${number(m.runs)} runs, ${m.failures} failure file(s) (${m.added} new)\n`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return out(HELP['main']!), 0;
+  switch (command) {
+    case 'fuzz':
+      return fuzz(rest);
+    case 'repro':
+      return reproCommand(rest);
+    case 'list':
+      return list(rest);
+    case 'mutants':
+      return mutants(rest);
+    case 'merge':
+      return mergeCommand(rest);
+    default:
+      return usage('main', `unknown command '${command}'`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError || e instanceof FailureFileError) {
+      process.stderr.write(`lockstep: ${e.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`lockstep: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(3);
+  },
+);
