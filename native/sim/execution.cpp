@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 namespace lockstep::sim {
@@ -20,7 +21,8 @@ constexpr std::size_t kStackBytes = 256 * 1024;
 Execution::Execution(Fiber& main, Instance* instance, Strategy& strategy,
                      const RunLimits& limits)
     : main_(main), instance_(instance), strategy_(strategy),
-      max_steps_(limits.max_steps), tracing_(limits.trace) {}
+      max_steps_(limits.max_steps), tracing_(limits.trace),
+      model_(limits.memory_model) {}
 
 void Execution::thread_main(void* arg) {
   Thread& me = *static_cast<Thread*>(arg);
@@ -41,27 +43,62 @@ void Execution::run_calls(Thread& me) {
         step_ - me.in_flight_call == me.own_steps - me.in_flight_own;
     result_.history.push_back(
         {me.id, static_cast<int>(i), me.in_flight_call, step_, r, solo});
+    if (me.stores != me.flushed)
+      me.waiting.emplace_back(result_.history.size() - 1, me.stores);
     me.in_flight = -1;
   }
 }
 
-void Execution::schedule(Access access, bool me_runnable) {
-  const int k = static_cast<int>(runnable_.size());
-  int current = -1;
-  if (me_runnable) {
-    current = static_cast<int>(
-        std::lower_bound(runnable_.begin(), runnable_.end(), current_) -
-        runnable_.begin());
+const std::vector<int>& Execution::gather_candidates() {
+  if (buffered_ == 0) return runnable_; // SC, or no store waiting
+  candidates_.assign(runnable_.begin(), runnable_.end());
+  const int n = static_cast<int>(threads_.size());
+  for (int j = 0; j < n; ++j) {
+    const Thread& t = threads_[static_cast<std::size_t>(j)];
+    if (t.buffer_head < t.buffer.size()) candidates_.push_back(n + j);
   }
-  int fallback = 0; // finished or blocked: the lowest
-  if (current >= 0)
-    fallback = access == Access::kSpin ? (current + 1) % k : current;
-  const Point point{k, current, fallback, step_, access, runnable_.data()};
-  int choice = strategy_.choose(point);
-  if (choice < 0 || choice >= k) choice = fallback; // a strategy bug; stay sane
-  result_.choices.push_back(choice);
-  fallbacks_.push_back(fallback);
-  const int next = runnable_[static_cast<std::size_t>(choice)];
+  return candidates_;
+}
+
+int Execution::choose_thread(Access access, bool me_runnable) {
+  const int n = static_cast<int>(threads_.size());
+  for (;;) {
+    const std::vector<int>& candidates = gather_candidates();
+    const int k = static_cast<int>(candidates.size());
+    if (k == 0) return -1;
+    int current = -1;
+    if (me_runnable) {
+      current = static_cast<int>(
+          std::lower_bound(runnable_.begin(), runnable_.end(), current_) -
+          runnable_.begin());
+    }
+    int choice = 0;
+    if (k >= 2) {
+      // Where a choice list runs out: the running thread goes on (buffered
+      // stores stay buffered); a spinner lets the buffers drain, then
+      // yields; a finished or blocked thread hands over to the lowest.
+      const int threads = static_cast<int>(runnable_.size());
+      int fallback = 0;
+      if (access == Access::kSpin && current >= 0) {
+        fallback = k > threads ? threads : (current + 1) % threads;
+      } else if (current >= 0) {
+        fallback = current;
+      }
+      const Point point{k,      current, fallback,         step_,
+                        access, threads, candidates.data()};
+      choice = strategy_.choose(point);
+      if (choice < 0 || choice >= k) choice = fallback; // a strategy bug
+      result_.choices.push_back(choice);
+      fallbacks_.push_back(fallback);
+    }
+    const int chosen = candidates[static_cast<std::size_t>(choice)];
+    if (chosen < n) return chosen;
+    flush_one(chosen - n); // then choose again
+  }
+}
+
+void Execution::schedule(Access access, bool me_runnable) {
+  const int next = choose_thread(access, me_runnable);
   if (next == current_) return;
   Thread& me = threads_[static_cast<std::size_t>(current_)];
   current_ = next;
@@ -76,7 +113,8 @@ void Execution::leave_runnable(int id) {
 void Execution::finish_thread(Thread& me) {
   me.done = true;
   leave_runnable(me.id);
-  if (runnable_.empty()) {
+  const int next = choose_thread(Access::kLoad, false);
+  if (next < 0) { // no thread can run; every buffer is flushed
     for (const Thread& t : threads_) {
       if (t.blocked) {
         current_ = t.id; // the outcome names the first blocked thread
@@ -87,16 +125,6 @@ void Execution::finish_thread(Thread& me) {
       }
     }
     Fiber::switch_away_for_good(*me.fiber, main_);
-  }
-  int next = runnable_.front();
-  if (runnable_.size() >= 2) {
-    const int k = static_cast<int>(runnable_.size());
-    const Point point{k, -1, 0, step_, Access::kLoad, runnable_.data()};
-    int choice = strategy_.choose(point);
-    if (choice < 0 || choice >= k) choice = 0;
-    result_.choices.push_back(choice);
-    fallbacks_.push_back(0);
-    next = runnable_[static_cast<std::size_t>(choice)];
   }
   current_ = next;
   Fiber::switch_away_for_good(*me.fiber,
@@ -109,13 +137,103 @@ void Execution::block_on(const void* location) {
   me.blocked = true;
   me.waiting_on = location;
   leave_runnable(me.id);
-  if (runnable_.empty()) {
+  const int next = choose_thread(Access::kWait, false);
+  if (next < 0) {
     stop(OutcomeKind::kDeadlock,
          "thread " + std::to_string(me.id) +
              " waits and no thread is left to notify it",
          me);
   }
-  schedule(Access::kWait, false);
+  current_ = next;
+  Fiber::switch_to(*me.fiber, *threads_[static_cast<std::size_t>(next)].fiber);
+}
+
+void Execution::tso_store(void* location, const void* value, std::size_t size,
+                          std::memory_order order, std::int64_t traced,
+                          bool pointer) {
+  Thread& me = threads_[static_cast<std::size_t>(current_)];
+  Buffered b{location, 0,    traced, static_cast<std::uint8_t>(size),
+             pointer,  order};
+  std::memcpy(&b.bytes, value, size);
+  me.buffer.push_back(b);
+  ++me.stores;
+  ++buffered_;
+}
+
+bool Execution::tso_forward(const void* location, void* out,
+                            std::size_t size) const noexcept {
+  const Thread& me = threads_[static_cast<std::size_t>(current_)];
+  for (std::size_t i = me.buffer.size(); i-- > me.buffer_head;) {
+    if (me.buffer[i].location == location) {
+      std::memcpy(out, &me.buffer[i].bytes, size);
+      return true;
+    }
+  }
+  return false;
+}
+
+void Execution::flush_one(int id) {
+  Thread& t = threads_[static_cast<std::size_t>(id)];
+  const Buffered b = t.buffer[t.buffer_head++];
+  if (t.buffer_head == t.buffer.size()) {
+    t.buffer.clear();
+    t.buffer_head = 0;
+  }
+  --buffered_;
+  if (poisoned_blocks_ != 0) {
+    const Block* block = find_block(b.location);
+    if (block != nullptr && block->poisoned && block->freed_by != id) {
+      Thread& running = threads_[static_cast<std::size_t>(current_)];
+      current_ = id; // the outcome names the store's thread
+      ++step_;
+      if (tracing_) record_trace(b.location, Access::kFlush, b.order);
+      stop(OutcomeKind::kMemoryError,
+           "a buffered store of thread " + std::to_string(id) +
+               " reached block " + std::to_string(block->id) +
+               " after it was freed",
+           running);
+    }
+  }
+  if (step_ >= max_steps_) step_limit();
+  ++step_;
+  ++t.own_steps;
+  std::memcpy(b.location, &b.bytes, b.size);
+  ++t.flushed;
+  // Under TSO a call is complete when every store its thread made before
+  // it returned has reached memory: the returns that waited for this one
+  // move here.
+  while (t.waiting_head < t.waiting.size() &&
+         t.waiting[t.waiting_head].second <= t.flushed) {
+    result_.history[t.waiting[t.waiting_head++].first].ret = step_;
+  }
+  if (tracing_) {
+    const int running = current_;
+    current_ = id; // the flush is a step of the buffer's thread
+    record_trace(b.location, Access::kFlush, b.order);
+    current_ = running;
+    result_.trace.back().has_written = true;
+    result_.trace.back().written = b.traced;
+    result_.trace.back().pointer = b.pointer;
+  }
+}
+
+void Execution::drain(Thread& me) {
+  while (me.buffer_head < me.buffer.size())
+    flush_one(me.id);
+}
+
+void Execution::flush_all() noexcept {
+  for (Thread& t : threads_) {
+    for (std::size_t i = t.buffer_head; i < t.buffer.size(); ++i) {
+      const Buffered& b = t.buffer[i];
+      const Block* block = find_block(b.location);
+      if (block == nullptr || !block->poisoned)
+        std::memcpy(b.location, &b.bytes, b.size);
+    }
+    t.buffer.clear();
+    t.buffer_head = 0;
+  }
+  buffered_ = 0;
 }
 
 void Execution::wake(const void* location, bool all) noexcept {
@@ -162,11 +280,13 @@ const Execution::Block* Execution::find_block(const void* p) const noexcept {
   return address < it->second.end ? &it->second : nullptr;
 }
 
-void Execution::check_poison(const void* location) {
+void Execution::check_poison(const void* location, Access access,
+                             std::memory_order order) {
   if (location == nullptr) return;
   const Block* block = find_block(location);
   if (block == nullptr || !block->poisoned) return;
-  ++step_; // the access that touches it is this step
+  ++step_; // the access that touches it is this step, traced, not performed
+  if (tracing_) record_trace(location, access, order);
   stop(OutcomeKind::kMemoryError,
        "an access touched block " + std::to_string(block->id) + " (offset " +
            std::to_string(reinterpret_cast<std::uintptr_t>(location) -
@@ -188,7 +308,8 @@ void* Execution::allocate(std::size_t bytes, std::size_t alignment) noexcept {
   void* p = ::operator new (bytes, std::align_val_t{alignment}, std::nothrow);
   if (p == nullptr) return nullptr;
   const auto start = reinterpret_cast<std::uintptr_t>(p);
-  blocks_[start] = {start, start + bytes, next_block_id_++, false, alignment};
+  blocks_[start] = {start, start + bytes, next_block_id_++,
+                    false, alignment,     -1};
   return p;
 }
 
@@ -209,6 +330,7 @@ void Execution::deallocate(void* p, std::size_t,
   // During the run: keep the memory, poison it. Freed at the end.
   if (!it->second.poisoned) {
     it->second.poisoned = true;
+    it->second.freed_by = mode_ == Mode::kRunning ? current_ : -1;
     ++poisoned_blocks_;
   }
 }
@@ -228,6 +350,7 @@ void Execution::free_poisoned() noexcept {
 
 void Execution::label(const void* location, const char* name, long index,
                       long group, LabelFormat format) noexcept {
+  if (!tracing_) return; // names only appear in traces
   std::string text = name;
   if (group >= 0) text += std::to_string(group);
   if (index >= 0) text += "[" + std::to_string(index) + "]";
@@ -341,6 +464,7 @@ RunResult Simulator::run(const InstanceFactory& make,
 
   // Back on the main stack: every thread finished, or the run stopped.
   ex.mode_ = Execution::Mode::kFinal;
+  ex.flush_all(); // a stopped run's buffered stores land before the final read
   RunResult& r = ex.result_;
   r.steps = ex.step_;
   for (const Execution::Thread& t : ex.threads_) {
@@ -414,6 +538,8 @@ const char* access_name(Access access) {
     return "wait";
   case Access::kNotify:
     return "notify";
+  case Access::kFlush:
+    return "flush";
   }
   return "unknown";
 }

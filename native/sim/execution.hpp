@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "lockstep/label.hpp"
@@ -37,13 +38,17 @@ namespace lockstep::sim {
 
 // What a strategy sees at a scheduling point.
 struct Point {
-  int k;               // runnable threads, >= 2
-  int current;         // the running thread's index among them; -1 when
-                       // it cannot go on (it finished or blocked)
-  int fallback;        // the index taken when a choice list runs out
-  std::uint64_t step;  // steps done so far
-  Access access;       // the access pending (kSpin at a spin_hint)
-  const int* runnable; // the runnable threads' ids, ascending
+  int k;              // candidates, >= 2
+  int current;        // the running thread's index among them; -1 when
+                      // it cannot go on (it finished or blocked)
+  int fallback;       // the index taken when a choice list runs out
+  std::uint64_t step; // steps done so far
+  Access access;      // the access pending (kSpin at a spin_hint)
+  int threads;        // runnable threads: the first `threads` candidates
+  // The candidates: the runnable threads' ids, ascending; then, under TSO,
+  // `threads + j` for each thread j whose store buffer is not empty
+  // (choosing it flushes that buffer's oldest store).
+  const int* runnable;
 };
 
 class Strategy {
@@ -73,6 +78,7 @@ using InstanceFactory = std::function<std::unique_ptr<Instance>()>;
 struct RunLimits {
   std::uint64_t max_steps = 10'000;
   bool trace = false;
+  MemoryModel memory_model = MemoryModel::kSc;
 };
 
 class Execution {
@@ -83,17 +89,23 @@ public:
   // A scheduling point before an access to `location` (nullptr for fences
   // and spins). Returns when this thread may perform the access; may
   // instead end the run (memory error, step limit), never returning.
-  void point(const void* location, Access access, std::memory_order order) {
+  // `drains`: under TSO the access first writes this thread's buffered
+  // stores to memory (a seq_cst fence or store, a read-modify-write).
+  void point(const void* location, Access access, std::memory_order order,
+             bool drains = false) {
     if (mode_ != Mode::kRunning) {
       if (poisoned_blocks_ != 0) check_outside_run(location);
       return;
     }
     Thread& me = threads_[current_];
     // The run's first point starts a thread; no thread is preempted there.
-    if (!me.fresh && runnable_.size() >= 2) schedule(access, started_);
+    if (!me.fresh && (runnable_.size() >= 2 || buffered_ != 0)) {
+      schedule(access, started_);
+    }
     started_ = true;
     me.fresh = false;
-    if (poisoned_blocks_ != 0) check_poison(location);
+    if (drains && me.buffer_head < me.buffer.size()) drain(me);
+    if (poisoned_blocks_ != 0) check_poison(location, access, order);
     if (step_ >= max_steps_) step_limit();
     ++step_;
     ++me.own_steps;
@@ -112,6 +124,19 @@ public:
   // traces are the same from one process to the next.
   std::int64_t encode_pointer(const void* p) const noexcept;
 
+  // Whether stores are buffered now (TSO, during the run).
+  bool tso() const noexcept {
+    return model_ == MemoryModel::kTso && mode_ == Mode::kRunning;
+  }
+  // TSO: buffers the running thread's store of `size` bytes at `location`;
+  // `traced` and `pointer`: the value as the trace shows it.
+  void tso_store(void* location, const void* value, std::size_t size,
+                 std::memory_order order, std::int64_t traced, bool pointer);
+  // TSO: the running thread's newest buffered store to `location`, copied
+  // to `out`; false when it has none.
+  bool tso_forward(const void* location, void* out,
+                   std::size_t size) const noexcept;
+
   // atomic::wait: blocks the running thread until a notify on `location`.
   void block_on(const void* location);
   // atomic::notify_one / notify_all on `location`.
@@ -129,7 +154,24 @@ public:
 private:
   friend class Simulator;
   enum class Mode : std::uint8_t { kSetup, kRunning, kFinal, kTeardown };
+  // A store waiting in a TSO buffer.
+  struct Buffered {
+    void* location;
+    std::uint64_t bytes;
+    std::int64_t traced;
+    std::uint8_t size;
+    bool pointer;
+    std::memory_order order; // the store's, shown on its flush
+  };
   struct Thread {
+    std::vector<Buffered> buffer; // TSO: its stores, oldest first, from
+    std::size_t buffer_head = 0;  // buffer_head on (before it: flushed)
+    std::uint64_t stores = 0;     // TSO: stores buffered, ever
+    std::uint64_t flushed = 0;    // and flushed
+    // TSO: returned calls (history indices) not complete until `flushed`
+    // reaches the second number; oldest first, from waiting_head on.
+    std::vector<std::pair<std::size_t, std::uint64_t>> waiting;
+    std::size_t waiting_head = 0;
     Fiber* fiber = nullptr;
     const std::vector<Call>* calls = nullptr;
     bool fresh = true; // not started: its first access is already granted
@@ -149,6 +191,11 @@ private:
     std::uint32_t id;
     bool poisoned;
     std::size_t alignment;
+    // The thread that freed it during the run, or -1. Under TSO its own
+    // stores to the block may still be buffered: they land in memory no
+    // one may read (x86 keeps them before anything that publishes the
+    // free), so only another thread's buffered store there is an error.
+    int freed_by = -1;
   };
 
   Execution(Fiber& main, Instance* instance, Strategy& strategy,
@@ -162,6 +209,21 @@ private:
   // Picks who performs the next access; switches to them unless it is us.
   // `me_runnable`: the running thread can go on (not finishing/blocking).
   void schedule(Access access, bool me_runnable);
+  // The candidates now: runnable threads, then non-empty buffers.
+  const std::vector<int>& gather_candidates();
+  // Chooses among the candidates, flushing chosen buffers, until a thread
+  // is chosen; returns its id, or -1 when no thread can run and every
+  // buffer has been flushed. The running thread is `current_`, able to go
+  // on when `me_runnable`.
+  int choose_thread(Access access, bool me_runnable);
+  // TSO: writes the oldest store of thread `id`'s buffer to memory (a step
+  // of that thread).
+  void flush_one(int id);
+  // TSO: flushes all of the running thread's buffer (a drain).
+  void drain(Thread& me);
+  // After a run: writes every store still buffered (oldest first, thread
+  // by thread), except to freed blocks; no steps, no trace.
+  void flush_all() noexcept;
   void leave_runnable(int id);
   [[noreturn]] void finish_thread(Thread& me);
   // Ends the run: records the outcome (naming thread current_) and leaves
@@ -170,7 +232,8 @@ private:
   [[noreturn]] void stop(OutcomeKind kind, std::string message,
                          Thread& running);
   [[noreturn]] void step_limit();
-  void check_poison(const void* location);
+  void check_poison(const void* location, Access access,
+                    std::memory_order order);
   void check_outside_run(const void* location) noexcept;
   const Block* find_block(const void* p) const noexcept;
   void record_trace(const void* location, Access access,
@@ -187,7 +250,10 @@ private:
   std::uint64_t max_steps_;
   bool tracing_;
   std::vector<Thread> threads_;
-  std::vector<int> runnable_; // ids, ascending
+  std::vector<int> runnable_;   // ids, ascending
+  std::vector<int> candidates_; // runnable_, then threads + j per buffer
+  MemoryModel model_ = MemoryModel::kSc;
+  std::size_t buffered_ = 0; // stores waiting in all buffers
   int current_ = 0;
   bool started_ = false; // a thread has performed an access
   std::uint64_t step_ = 0;

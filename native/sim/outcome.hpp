@@ -40,7 +40,14 @@ enum class Access : std::uint8_t {
   kSpin,   // spin_hint(): a yield
   kWait,   // atomic::wait
   kNotify, // atomic::notify_one / notify_all
+  kFlush,  // TSO: a buffered store reaches memory
 };
+
+// What a load may read. kSc: the last store. kTso: as x86 — each thread's
+// stores wait in its FIFO buffer until flushed (a scheduling choice, or a
+// drain by a seq_cst fence, seq_cst store or read-modify-write), and a
+// load reads its own buffer first.
+enum class MemoryModel : std::uint8_t { kSc, kTso };
 const char* access_name(Access access);
 const char* order_name(std::memory_order order);
 
@@ -67,7 +74,10 @@ struct Call {
 };
 
 // A completed operation: `call` steps had run when it began, `ret` when it
-// returned; its own accesses are the steps in (call, ret].
+// returned; its own accesses are steps in (call, ret]. Under TSO a call is
+// complete only when every store its thread made before it returned has
+// reached memory: `ret` is that step where it came later (so the thread's
+// next call may begin before it).
 struct HistoryEntry {
   int thread;
   int index; // its position in the thread's list

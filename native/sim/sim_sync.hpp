@@ -4,7 +4,12 @@
 // fence, cell access, spin_hint, wait and notify first reaches a scheduling
 // point of the running Execution, which may switch to another logical
 // thread; then it is performed on the one OS thread, so each access is
-// atomic and the memory is sequentially consistent. Outside a run (while a
+// atomic. Under the `sc` memory model memory is sequentially consistent;
+// under `tso` a store (cell or atomic, other than seq_cst) waits in its
+// thread's FIFO buffer until a scheduling choice flushes it, a load reads
+// its own thread's newest buffered store to the location first, and a
+// read-modify-write, seq_cst store, seq_cst fence or notify drains the
+// buffer (x86: locked instructions, xchg, mfence). Outside a run (while a
 // target is set up or its final state read) the accesses are direct.
 // allocate/deallocate go through the Execution, which keeps freed blocks
 // poisoned until the run ends; assertion_failed ends the run with an
@@ -36,6 +41,35 @@ template <class U> std::int64_t encode(Execution& ex, U v) noexcept {
     return static_cast<std::int64_t>(v);
   }
 }
+// A load of `value`: under TSO the running thread's own newest buffered
+// store to it comes first.
+template <class U> U read(Execution* ex, const U& value) noexcept {
+  if (ex != nullptr && ex->tso()) {
+    U forwarded;
+    if (ex->tso_forward(&value, &forwarded, sizeof(U))) return forwarded;
+  }
+  return value;
+}
+// A store of `v` to `value` with `order`, traced; under TSO and
+// `buffered`, it waits in the running thread's buffer.
+template <class U>
+void write(Execution* ex, U& value, U v, std::memory_order order,
+           bool buffered) noexcept {
+  static_assert(sizeof(U) <= sizeof(std::uint64_t),
+                "a simulated location holds at most 8 bytes");
+  if (ex == nullptr) {
+    value = v;
+    return;
+  }
+  const bool traced = ex->tracing();
+  const std::int64_t shown = traced ? encode(*ex, v) : 0;
+  if (buffered && ex->tso()) {
+    ex->tso_store(&value, &v, sizeof(U), order, shown, std::is_pointer_v<U>);
+  } else {
+    value = v;
+  }
+  if (traced) ex->traced_write(shown);
+}
 } // namespace sim::detail
 
 struct SimSync {
@@ -54,7 +88,7 @@ struct SimSync {
 
     U load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
       sim::Execution* ex = enter(sim::Access::kLoad, order);
-      const U v = value_;
+      const U v = read(ex);
       if (ex != nullptr && ex->tracing())
         ex->traced_read(sim::detail::encode(*ex, v));
       return v;
@@ -62,15 +96,14 @@ struct SimSync {
 
     void store(U desired,
                std::memory_order order = std::memory_order_seq_cst) noexcept {
-      sim::Execution* ex = enter(sim::Access::kStore, order);
-      value_ = desired;
-      if (ex != nullptr && ex->tracing())
-        ex->traced_write(sim::detail::encode(*ex, desired));
+      const bool sc = order == std::memory_order_seq_cst;
+      sim::Execution* ex = enter(sim::Access::kStore, order, sc);
+      write(ex, desired, order, !sc);
     }
 
     U exchange(U desired,
                std::memory_order order = std::memory_order_seq_cst) noexcept {
-      sim::Execution* ex = enter(sim::Access::kRmw, order);
+      sim::Execution* ex = enter(sim::Access::kRmw, order, true);
       const U old = value_;
       value_ = desired;
       trace_rmw(ex, old, desired);
@@ -81,7 +114,7 @@ struct SimSync {
                                  std::memory_order success,
                                  std::memory_order failure) noexcept {
       (void)failure; // recorded as the order of the access either way
-      sim::Execution* ex = enter(sim::Access::kRmw, success);
+      sim::Execution* ex = enter(sim::Access::kRmw, success, true);
       if (value_ == expected) {
         const U old = value_;
         value_ = desired;
@@ -115,7 +148,7 @@ struct SimSync {
     U fetch_add(U delta,
                 std::memory_order order = std::memory_order_seq_cst) noexcept
         requires std::is_integral_v<U> {
-      sim::Execution* ex = enter(sim::Access::kRmw, order);
+      sim::Execution* ex = enter(sim::Access::kRmw, order, true);
       const U old = value_;
       value_ = static_cast<U>(old + delta);
       trace_rmw(ex, old, value_);
@@ -124,7 +157,7 @@ struct SimSync {
     U fetch_sub(U delta,
                 std::memory_order order = std::memory_order_seq_cst) noexcept
         requires std::is_integral_v<U> {
-      sim::Execution* ex = enter(sim::Access::kRmw, order);
+      sim::Execution* ex = enter(sim::Access::kRmw, order, true);
       const U old = value_;
       value_ = static_cast<U>(old - delta);
       trace_rmw(ex, old, value_);
@@ -137,7 +170,7 @@ struct SimSync {
          std::memory_order order = std::memory_order_seq_cst) const noexcept {
       for (;;) {
         sim::Execution* ex = enter(sim::Access::kWait, order);
-        const U v = value_;
+        const U v = read(ex);
         if (ex != nullptr && ex->tracing())
           ex->traced_read(sim::detail::encode(*ex, v));
         if (!(v == old) || ex == nullptr) return;
@@ -148,11 +181,18 @@ struct SimSync {
     void notify_all() noexcept { notify(true); }
 
   private:
-    sim::Execution* enter(sim::Access access,
-                          std::memory_order order) const noexcept {
+    sim::Execution* enter(sim::Access access, std::memory_order order,
+                          bool drains = false) const noexcept {
       sim::Execution* ex = sim::Execution::current();
-      if (ex != nullptr) ex->point(this, access, order);
+      if (ex != nullptr) ex->point(this, access, order, drains);
       return ex;
+    }
+    U read(sim::Execution* ex) const noexcept {
+      return sim::detail::read(ex, value_);
+    }
+    void write(sim::Execution* ex, U v, std::memory_order order,
+               bool buffered) noexcept {
+      sim::detail::write(ex, value_, v, order, buffered);
     }
     static void trace_rmw(sim::Execution* ex, U old, U desired) noexcept {
       if (ex == nullptr || !ex->tracing()) return;
@@ -161,7 +201,7 @@ struct SimSync {
     }
     void notify(bool all) noexcept {
       sim::Execution* ex =
-          enter(sim::Access::kNotify, std::memory_order_relaxed);
+          enter(sim::Access::kNotify, std::memory_order_relaxed, true);
       if (ex != nullptr) ex->wake(this, all);
     }
 
@@ -185,7 +225,7 @@ struct SimSync {
       sim::Execution* ex = sim::Execution::current();
       if (ex != nullptr)
         ex->point(this, sim::Access::kCellRead, std::memory_order_relaxed);
-      const U v = value_;
+      const U v = sim::detail::read(ex, value_);
       if (ex != nullptr && ex->tracing())
         ex->traced_read(sim::detail::encode(*ex, v));
       return v;
@@ -194,9 +234,7 @@ struct SimSync {
       sim::Execution* ex = sim::Execution::current();
       if (ex != nullptr)
         ex->point(this, sim::Access::kCellWrite, std::memory_order_relaxed);
-      value_ = value;
-      if (ex != nullptr && ex->tracing())
-        ex->traced_write(sim::detail::encode(*ex, value));
+      sim::detail::write(ex, value_, value, std::memory_order_relaxed, true);
     }
 
   private:
@@ -205,7 +243,8 @@ struct SimSync {
 
   static void fence(std::memory_order order) noexcept {
     if (sim::Execution* ex = sim::Execution::current()) {
-      ex->point(nullptr, sim::Access::kFence, order);
+      ex->point(nullptr, sim::Access::kFence, order,
+                order == std::memory_order_seq_cst);
     }
   }
 

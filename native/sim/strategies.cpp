@@ -9,14 +9,16 @@ namespace lockstep::sim {
 
 void PctStrategy::begin(int threads) {
   SplitMix64 rng(seed_);
-  // Initial priorities depth .. depth + n - 1, in random order.
-  priority_.resize(static_cast<std::size_t>(threads));
-  for (int t = 0; t < threads; ++t)
-    priority_[static_cast<std::size_t>(t)] = depth_ + t;
-  for (int t = threads - 1; t > 0; --t) {
-    const auto j =
-        static_cast<std::size_t>(rng.below(static_cast<std::uint64_t>(t + 1)));
-    std::swap(priority_[static_cast<std::size_t>(t)], priority_[j]);
+  // Priorities are doubled so that a store buffer's can fall between two
+  // threads'. Initial thread priorities 2 * (depth .. depth + n - 1), in
+  // random order.
+  const auto n = static_cast<std::size_t>(threads);
+  priority_.resize(2 * n);
+  for (std::size_t t = 0; t < n; ++t)
+    priority_[t] = 2 * (depth_ + static_cast<int>(t));
+  for (std::size_t t = n; t-- > 1;) {
+    const auto j = static_cast<std::size_t>(rng.below(t + 1));
+    std::swap(priority_[t], priority_[j]);
   }
   // depth - 1 change points among the estimated steps.
   change_at_.clear();
@@ -24,6 +26,13 @@ void PctStrategy::begin(int threads) {
     change_at_.push_back(1 + rng.below(estimated_steps_));
   std::sort(change_at_.begin(), change_at_.end());
   next_change_ = 0;
+  // TSO: thread j's store buffer (candidate id n + j) gets an odd
+  // priority just above a random thread's initial one or below them all:
+  // above the running thread it flushes at once, below it waits.
+  for (std::size_t j = 0; j < n; ++j) {
+    const int slot = static_cast<int>(rng.below(n + 1)) - 1;
+    priority_[n + j] = 2 * (depth_ + slot) + 1;
+  }
 }
 
 int PctStrategy::choose(const Point& p) {
@@ -34,7 +43,7 @@ int PctStrategy::choose(const Point& p) {
     ++next_change_;
     if (p.current >= 0) {
       priority_[static_cast<std::size_t>(p.runnable[p.current])] =
-          static_cast<int>(next_change_);
+          2 * static_cast<int>(next_change_);
     }
   }
   // The highest-priority runnable thread; at a spin, the spinner yields.
@@ -63,7 +72,8 @@ int rank_of(const PrefixStrategy::Seen& s, int chosen) {
   return chosen < s.fallback ? chosen + 1 : chosen;
 }
 bool preempts(const PrefixStrategy::Seen& s, int chosen) {
-  return chosen != s.fallback && s.current_runnable && !s.spin;
+  return chosen != s.fallback && chosen < s.threads && s.current_runnable &&
+         !s.spin;
 }
 
 std::string fingerprint(const RunResult& r) {

@@ -1,16 +1,18 @@
 // strategies.hpp — who runs at each scheduling point.
 //
-// ChoicesStrategy: an explicit list; at a point with k runnable threads the
-// next entry c picks runnable thread c mod k; when the list runs out the
-// point's fallback is taken (the current thread goes on), so the empty list
-// is the sequential run and a shorter list has fewer preemptions.
+// ChoicesStrategy: an explicit list; at a point with k candidates (the
+// runnable threads, then under TSO the non-empty store buffers) the next
+// entry c picks candidate c mod k; when the list runs out the point's
+// fallback is taken (the current thread goes on), so the empty list is the
+// sequential run and a shorter list has fewer preemptions.
 // RandomStrategy: a uniform pick at every point, from a seed.
 // PctStrategy: probabilistic concurrency testing (Burckhardt, Kothari,
 // Musuvathi, Nagarakatte, ASPLOS 2010): random distinct thread priorities,
 // the highest-priority runnable thread runs, and at depth - 1 random change
 // points (among the estimated steps) the running thread drops to the
 // lowest priority. A bug of depth d is found with probability at least
-// 1 / (n * k^(d-1)) per run, for n threads and k steps.
+// 1 / (n * k^(d-1)) per run, for n threads and k steps. Under TSO each
+// store buffer is a candidate with its own random priority too.
 //
 //   lockstep::sim::RandomStrategy random(42);
 //   RunResult r = sim.run(make, threads, random, limits);
@@ -87,7 +89,7 @@ private:
   std::uint64_t seed_;
   int depth_;
   std::uint64_t estimated_steps_;
-  std::vector<int> priority_;            // per thread id; higher runs
+  std::vector<int> priority_; // per candidate id (threads, then buffers)
   std::vector<std::uint64_t> change_at_; // steps, ascending
   std::size_t next_change_ = 0;
 };
@@ -99,6 +101,7 @@ public:
   struct Seen {
     int k;
     int fallback;
+    int threads; // candidates from here on flush a store buffer
     bool current_runnable;
     bool spin;
     int chosen;
@@ -108,8 +111,8 @@ public:
   int choose(const Point& p) override {
     const std::size_t i = seen_.size();
     const int chosen = i < prefix_.size() ? prefix_[i] % p.k : p.fallback;
-    seen_.push_back(
-        {p.k, p.fallback, p.current >= 0, p.access == Access::kSpin, chosen});
+    seen_.push_back({p.k, p.fallback, p.threads, p.current >= 0,
+                     p.access == Access::kSpin, chosen});
     return chosen;
   }
   const std::vector<Seen>& seen() const { return seen_; }
@@ -121,7 +124,9 @@ private:
 
 struct ExploreLimits {
   // Schedules with more preemptions (a switch away from a thread that
-  // could go on, other than at a spin_hint) are not explored.
+  // could go on, other than at a spin_hint) are not explored. Flushing a
+  // TSO store buffer early is not a preemption: every flush order is
+  // explored.
   int preemption_bound = 2;
   std::uint64_t max_schedules = 100'000;
 };
