@@ -8,7 +8,13 @@
  * top fails because another steal or the owner's pop of the last item won,
  * or the owner replaced the buffer (growth) since the steal read it. Either
  * way another thread took a step while the steal ran: a solo steal (no
- * other thread stepped during it) never retries.
+  * other thread stepped during it) never retries.
+ *
+ * Under TSO (`storeBuffers`), also: a push may be refused as full while a
+ * steal runs. The owner reads its own bottom from its store buffer, so it
+ * counts pushes that no thief has seen yet against a top that a concurrent
+ * steal has since moved; the refusal loses nothing (the caller keeps the
+ * item). Under sequential consistency a refused push always met a full deque.
  */
 import { describeCall, type Input, type Model, type Outcome } from './model.js';
 
@@ -20,7 +26,9 @@ export interface DequeModelConstraints {
    * ring is a power of two, that is the largest power of two not above its
    * maxCapacity (see dequeItemLimit). @defaultValue Infinity
    */
-  maxCapacity?: number;
+    maxCapacity?: number;
+  /** The engine ran under TSO: admit the spurious full described above. @defaultValue false */
+  storeBuffers?: boolean;
 }
 
 /** How many items a ChaseLevDeque with this max_capacity holds: the largest power of two not above it. */
@@ -34,7 +42,11 @@ export function dequeModel(constraints: DequeModelConstraints = {}): Model<Deque
   const retry = {
     why: 'a steal lost the race for top, or the buffer changed under it',
     concurrentWith: ['push', 'pop', 'steal'],
-    needsInterference: true,
+        needsInterference: true,
+  };
+  const refused = {
+    why: "under TSO the owner counted pushes still in its store buffer against a top that a steal had moved",
+    concurrentWith: ['steal'],
   };
   return {
     name: 'chase-lev-deque',
@@ -42,7 +54,8 @@ export function dequeModel(constraints: DequeModelConstraints = {}): Model<Deque
     step(state, input: Input): Outcome<DequeState>[] {
       switch (input.op) {
         case 'push':
-          if (state.length >= maxCapacity) return [{ output: false, state }];
+                    if (state.length >= maxCapacity) return [{ output: false, state }];
+          if (constraints.storeBuffers === true) return [{ output: true, state: [...state, input.arg as number] }, { output: false, state, relaxed: refused }];
           return [{ output: true, state: [...state, input.arg as number] }];
         case 'pop':
           if (state.length === 0) return [{ output: null, state }];

@@ -4,7 +4,11 @@
  * times it was called and returned. Any clock will do (the simulator's
  * steps, nanoseconds): operation A precedes B when A.return <= B.call —
  * unless B.return <= A.call as well (two instantaneous operations at the
- * same time), in which case they are concurrent. An operation without
+  * same time), in which case they are concurrent. One thread's operations
+ * also take effect in the order it called them (program order), even where
+  * their intervals overlap: under TSO an operation is complete only when
+ * every store its thread made before it returned has reached memory, which
+ * may be after the thread has called its next one. An operation without
  * `return` is pending: it may or may not have taken effect. `solo: true`
  * says no other thread ran while it did, so it may take no relaxed outcome.
  *
@@ -33,9 +37,11 @@ export interface History {
   readonly operations: readonly Operation[];
 }
 
-/** Whether `a` precedes `b` in real time (see the format above); pending ops never precede. */
+/** Whether `a` precedes `b` in program order or real time (see the format above); pending ops never precede. */
 export function precedes(a: Operation, b: Operation): boolean {
-  if (a.return === undefined || a.return > b.call) return false;
+  if (a.return === undefined) return false;
+  if (a.thread === b.thread && a.call < b.call) return true;
+  if (a.return > b.call) return false;
   return b.return === undefined || b.return > a.call;
 }
 

@@ -69,6 +69,19 @@ describe('the illegal verdict', () => {
     );
   });
 
+    it("keeps a thread's program order where its operations overlap (TSO returns)", () => {
+    // Under TSO push(1) completes only when push(2)'s stores reach memory too:
+    // the two overlap, yet push(1) comes first, so the pop cannot return 2.
+    const ops: Operation[] = [
+      { thread: 0, op: 'push', arg: 1, call: 0, return: 10, result: true },
+      { thread: 0, op: 'push', arg: 2, call: 3, return: 10, result: true },
+      { thread: 1, op: 'pop', call: 11, return: 12, result: 2 },
+    ];
+    expect(checkLinearizability(boundedQueueModel({ capacity: 2 }), { format: 1, operations: ops }).kind).toBe('illegal');
+    const other: Operation[] = [ops[0]!, { ...ops[1]!, thread: 2 }, ops[2]!];
+    expect(checkLinearizability(boundedQueueModel({ capacity: 2 }), { format: 1, operations: other }).kind).toBe('ok');
+  });
+
   it('says unknown when the time limit runs out', () => {
     const ops: Operation[] = Array.from({ length: 40 }, (_, i) => ({ thread: i, op: 'read', call: 0, return: 100, result: i % 2 }));
     expect(checkLinearizability(registerModel(), { format: 1, operations: ops }, { timeLimitMs: 0 }).kind).toBe('unknown');

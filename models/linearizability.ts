@@ -1,7 +1,8 @@
 /**
  * The generic linearizability checker: is there a total order of the
- * operations, consistent with real time (an operation that returned before
- * another was called comes first), in which the model accepts every result?
+  * operations, consistent with real time (an operation that returned before
+ * another was called comes first) and with each thread's program order, in
+ * which the model accepts every result?
  *
  * Algorithm: J. M. Wing and C. Gong, "Testing and verifying concurrent
  * objects" (JPDC 1993), with G. Lowe's memoisation ("Testing for
@@ -73,7 +74,12 @@ class Search<S> {
   private readonly prev: Int32Array;
   private readonly head: number;
   private readonly bits: Uint32Array;
-  private readonly opHash: Uint32Array;
+    private readonly opHash: Uint32Array;
+    // Program order: op i waits for ops before[start[i] .. start[i + 1]),
+  // the completed ops of its thread called last before it (their own
+  // waits cover the ones called earlier; pending ops precede nothing).
+  private readonly before: Int32Array;
+  private readonly start: Int32Array;
   private hash = 0;
   // Lowe's memo: (linearized set, state) pairs met, bucketed by a hash of
   // both. Entry i's set is words [i * w, (i + 1) * w) of one growing arena,
@@ -95,7 +101,31 @@ class Search<S> {
     this.prev = new Int32Array(2 * this.n + 1);
     this.bits = new Uint32Array(Math.ceil(this.n / 32) || 1);
     this.opHash = new Uint32Array(this.n);
-    for (let i = 0; i < this.n; i++) this.opHash[i] = mix(i + 1);
+        for (let i = 0; i < this.n; i++) this.opHash[i] = mix(i + 1);
+            const waits: number[][] = ops.map(() => []);
+    const byThread = new Map<number, number[]>();
+    for (let i = 0; i < this.n; i++) {
+      const list = byThread.get(ops[i]!.thread);
+      if (list === undefined) byThread.set(ops[i]!.thread, [i]);
+      else list.push(i);
+    }
+    for (const list of byThread.values()) {
+      list.sort((a, b) => ops[a]!.call - ops[b]!.call);
+      let group: number[] = []; // completed, called last before the current call
+      let next: number[] = []; // completed, called at the current call
+      for (let k = 0; k < list.length; k++) {
+        const i = list[k]!;
+        if (k > 0 && ops[i]!.call !== ops[list[k - 1]!]!.call && next.length > 0) {
+          group = next;
+          next = [];
+        }
+        waits[i] = group;
+        if (ops[i]!.return !== undefined) next.push(i);
+      }
+    }
+    this.start = new Int32Array(this.n + 1);
+    for (let i = 0; i < this.n; i++) this.start[i + 1] = this.start[i]! + waits[i]!.length;
+    this.before = Int32Array.from(waits.flat());
     // Time order. At one time t: returns of ops called before t (they
     // precede what starts at t), then instantaneous ops at t (call, then
     // return: concurrent with each other, before what starts at t), then
@@ -127,7 +157,11 @@ class Search<S> {
       }
       // Every remaining event is a pending return: all completed ops placed.
       if (cursor === -1 || (cursor % 2 === 1 && this.ops[cursor >> 1]!.return === undefined)) return { kind: 'ok' };
-      const op = cursor >> 1;
+            const op = cursor >> 1;
+      if (cursor % 2 === 0 && this.waitsForThread(op)) {
+        cursor = this.next[cursor]!;
+        continue;
+      }
       if (cursor % 2 === 0) {
         const outcomes = this.allowed(op, state);
         const applied = this.apply(stack, op, outcomes, 0, state);
@@ -269,6 +303,15 @@ class Search<S> {
     this.clear(op);
     this.hash = (this.hash ^ this.opHash[op]!) >>> 0;
   }
+      /** Program order: `op`'s thread has an earlier op not linearized yet. */
+  private waitsForThread(op: number): boolean {
+    for (let k = this.start[op]!; k < this.start[op + 1]!; k++) {
+      const p = this.before[k]!;
+      if ((this.bits[p >> 5]! & (1 << (p & 31))) === 0) return true;
+    }
+    return false;
+  }
+
   private set(op: number): void {
     this.bits[op >> 5]! |= 1 << (op & 31);
   }

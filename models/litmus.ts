@@ -1,0 +1,136 @@
+/**
+ * The litmus suite: small programs over three locations x, y, z (all 0 at
+ * first) whose outcomes tell memory models apart, written in the litmus
+ * target's ops (`store-x.rlx` with an argument, `load-y.acq`, `fence.sc`,
+ * ...), so that the same program runs in the simulator and in the reference
+ * machines of memory_models.ts. Each test names its weak outcome and, per
+ * model, whether the model allows it: sc never; tso (x86-TSO, Sewell et al.,
+ * CACM 2010) only store buffering's (SB and R, unfenced); c11 as the C++20
+ * model (with the RC11 fixes, Lahav et al., PLDI 2017) permits it.
+ *
+ * @example
+ * const sb = LITMUS.find((t) => t.name === 'SB')!;
+ * sb.weak({ loads: [[0], [0]], final: [1, 1, 0] }); // true: both loads missed the other store
+ */
+
+/** One op of the litmus target. */
+export interface LitmusOp {
+  readonly op: string;
+  readonly arg?: number;
+}
+
+/** What a run of a litmus program ends with: each thread's loads in program order, and x, y, z. */
+export interface LitmusOutcome {
+  readonly loads: readonly (readonly number[])[];
+  readonly final: readonly [number, number, number];
+}
+
+export type LitmusModel = 'sc' | 'tso' | 'c11';
+
+export interface LitmusTest {
+  readonly name: string;
+  readonly threads: readonly (readonly LitmusOp[])[];
+  /** The weak outcome, as the README shows it. */
+  readonly weakText: string;
+  readonly weak: (o: LitmusOutcome) => boolean;
+  /** Whether each model allows the weak outcome. */
+  readonly allowed: Readonly<Record<LitmusModel, boolean>>;
+}
+
+type Order = 'rlx' | 'rel' | 'acq' | 'sc';
+const st = (loc: string, value: number, order: Order = 'rlx'): LitmusOp => ({ op: `store-${loc}.${order}`, arg: value });
+const ld = (loc: string, order: Order = 'rlx'): LitmusOp => ({ op: `load-${loc}.${order}` });
+const fence = (order: 'acq' | 'rel' | 'acq_rel' | 'sc'): LitmusOp => ({ op: `fence.${order}` });
+
+const r = (o: LitmusOutcome, thread: number, i: number) => o.loads[thread]![i];
+const X = 0;
+const Y = 1;
+
+// Orders for the variants: relaxed everywhere, release stores with acquire
+// loads, seq_cst everywhere.
+interface Shape {
+  name: string;
+  threads: (s: Order, l: Order) => LitmusOp[][];
+  weakText: string;
+  weak: (o: LitmusOutcome) => boolean;
+}
+
+const sb = (s: Order, l: Order, between: LitmusOp[] = []) => [
+  [st('x', 1, s), ...between, ld('y', l)],
+  [st('y', 1, s), ...between, ld('x', l)],
+];
+const mp = (s: Order, l: Order, w: LitmusOp[] = [], rd: LitmusOp[] = []) => [
+  [st('x', 1), ...w, st('y', 1, s)],
+  [ld('y', l), ...rd, ld('x')],
+];
+const lb = (s: Order, l: Order) => [
+  [ld('x', l), st('y', 1, s)],
+  [ld('y', l), st('x', 1, s)],
+];
+const iriw = (s: Order, l: Order, between: LitmusOp[] = []) => [
+  [st('x', 1, s)],
+  [st('y', 1, s)],
+  [ld('x', l), ...between, ld('y', l)],
+  [ld('y', l), ...between, ld('x', l)],
+];
+const w22 = (s: Order, between: LitmusOp[] = []) => [
+  [st('x', 1, s), ...between, st('y', 2, s)],
+  [st('y', 1, s), ...between, st('x', 2, s)],
+];
+const wrc = (s: Order, l: Order) => [[st('x', 1, s)], [ld('x', l), st('y', 1, s)], [ld('y', l), ld('x', l)]];
+const rtest = (s: Order, l: Order, between: LitmusOp[] = []) => [
+  [st('x', 1, s), ...between, st('y', 1, s)],
+  [st('y', 2, s), ...between, ld('x', l)],
+];
+
+const SB: Shape = { name: 'SB', threads: (s, l) => sb(s, l), weakText: 'r0 = 0, r1 = 0', weak: (o) => r(o, 0, 0) === 0 && r(o, 1, 0) === 0 };
+const MP: Shape = { name: 'MP', threads: (s, l) => mp(s, l), weakText: 'r0 = 1, r1 = 0', weak: (o) => r(o, 1, 0) === 1 && r(o, 1, 1) === 0 };
+const LB: Shape = { name: 'LB', threads: lb, weakText: 'r0 = 1, r1 = 1', weak: (o) => r(o, 0, 0) === 1 && r(o, 1, 0) === 1 };
+const IRIW: Shape = {
+  name: 'IRIW',
+  threads: (s, l) => iriw(s, l),
+  weakText: 'r0 = 1, r1 = 0, r2 = 1, r3 = 0',
+  weak: (o) => r(o, 2, 0) === 1 && r(o, 2, 1) === 0 && r(o, 3, 0) === 1 && r(o, 3, 1) === 0,
+};
+const W22: Shape = { name: '2+2W', threads: (s) => w22(s), weakText: 'x = 1, y = 1 at the end', weak: (o) => o.final[X] === 1 && o.final[Y] === 1 };
+const WRC: Shape = { name: 'WRC', threads: wrc, weakText: 'r0 = 1, r1 = 1, r2 = 0', weak: (o) => r(o, 1, 0) === 1 && r(o, 2, 0) === 1 && r(o, 2, 1) === 0 };
+const R: Shape = { name: 'R', threads: (s, l) => rtest(s, l), weakText: 'y = 2 at the end, r0 = 0', weak: (o) => o.final[Y] === 2 && r(o, 1, 0) === 0 };
+
+const test = (shape: Shape, suffix: string, threads: LitmusOp[][], allowed: [boolean, boolean, boolean]): LitmusTest => ({
+  name: shape.name + suffix,
+  threads,
+  weakText: shape.weakText,
+  weak: shape.weak,
+  allowed: { sc: allowed[0], tso: allowed[1], c11: allowed[2] },
+});
+
+/** The suite, with what sc, tso and c11 allow. */
+export const LITMUS: readonly LitmusTest[] = [
+  test(SB, '', SB.threads('rlx', 'rlx'), [false, true, true]),
+  test(SB, '+rel-acq', SB.threads('rel', 'acq'), [false, true, true]),
+  test(SB, '+fences', sb('rlx', 'rlx', [fence('sc')]), [false, false, false]),
+  test(SB, '+sc', SB.threads('sc', 'sc'), [false, false, false]),
+  test(MP, '', MP.threads('rlx', 'rlx'), [false, false, true]),
+  test(MP, '+rel-acq', MP.threads('rel', 'acq'), [false, false, false]),
+  test(MP, '+fences', mp('rlx', 'rlx', [fence('rel')], [fence('acq')]), [false, false, false]),
+  test(LB, '', LB.threads('rlx', 'rlx'), [false, false, true]),
+  test(LB, '+rel-acq', LB.threads('rel', 'acq'), [false, false, false]),
+  test(IRIW, '', IRIW.threads('rlx', 'rlx'), [false, false, true]),
+  test(IRIW, '+rel-acq', IRIW.threads('rel', 'acq'), [false, false, true]),
+  test(IRIW, '+fences', iriw('rlx', 'rlx', [fence('sc')]), [false, false, false]),
+  test(IRIW, '+sc', IRIW.threads('sc', 'sc'), [false, false, false]),
+  test(W22, '', W22.threads('rlx', 'rlx'), [false, false, true]),
+  test(W22, '+rel', W22.threads('rel', 'rlx'), [false, false, true]),
+  test(W22, '+fences', w22('rlx', [fence('sc')]), [false, false, false]),
+  test(WRC, '', WRC.threads('rlx', 'rlx'), [false, false, true]),
+  test(WRC, '+rel-acq', WRC.threads('rel', 'acq'), [false, false, false]),
+  test(R, '', R.threads('rlx', 'rlx'), [false, true, true]),
+  test(R, '+rel-acq', R.threads('rel', 'acq'), [false, true, true]),
+  test(R, '+fences', rtest('rlx', 'rlx', [fence('sc')]), [false, false, false]),
+  test(R, '+sc', R.threads('sc', 'sc'), [false, false, false]),
+];
+
+/** A canonical string for an outcome, to compare sets of them. */
+export function outcomeKey(o: LitmusOutcome): string {
+  return `${o.loads.map((t) => t.join(',')).join(' | ')} ; ${o.final.join(',')}`;
+}
