@@ -1,11 +1,12 @@
 /**
- * The README is the front door: it opens with the two commands, and it
- * names every addon export, every target and every variant, so that it can
- * neither go missing nor fall behind the API unnoticed.
+  * The README is the front door: it opens with the two commands, and it
+ * names every addon export, every target, every variant and every litmus
+ * test, so that it can neither go missing nor fall behind unnoticed.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
+import { LITMUS } from './models/litmus.js';
 import { ADDON_FUNCTIONS, addon } from './native/index.js';
 
 const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
@@ -28,6 +29,10 @@ describe('README.md', () => {
       expect(readme, target.name).toContain(target.name);
       for (const v of target.variants.slice(1)) expect(readme, `${target.name}/${v.name}`).toContain(v.name);
     }
+  });
+
+    it('has a row for every litmus test', () => {
+    for (const t of LITMUS) expect(readme, t.name).toContain(`| ${t.name} |`);
   });
 
   it('has its sections', () => {

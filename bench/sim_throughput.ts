@@ -1,9 +1,11 @@
 /**
- * Simulator throughput: simulated steps per second and scenarios per second
- * for a 2-thread x 3-op Chase-Lev deque scenario, on one core.
+  * Simulator throughput: simulated steps per second and scenarios per second
+ * for a 2-thread x 3-op Chase-Lev deque scenario, on one core, under each
+ * memory model (sc, tso), with the tso/sc ratios of the same run.
  *
  * - native loop: benchScenario runs the scenario many times inside the addon
- *   (random, PCT and the sequential schedule), timed there;
+ *   (random, PCT and the sequential schedule), timed there; under tso a
+ *   step is an access or a flush of a buffered store;
  * - from JS: runScenario called in a loop, each result converted to JS
  *   objects, as a fuzz campaign sees it.
  * Each row is the median of several trials, with the spread (min..max).
@@ -16,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { addon, type Scenario, type Schedule } from '../native/index.js';
+import { addon, type MemoryModel, type Scenario, type Schedule } from '../native/index.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -32,13 +34,14 @@ if (!Number.isInteger(trials) || trials < 1 || !Number.isInteger(runs) || runs <
 }
 
 const a = addon();
-const scenario = (schedule: Schedule): Scenario => ({
+const scenario = (schedule: Schedule, memoryModel: MemoryModel = 'sc'): Scenario => ({
   target: 'chase-lev-deque',
   threads: [
     [{ op: 'push', arg: 1 }, { op: 'push', arg: 2 }, { op: 'pop' }],
     [{ op: 'steal' }, { op: 'steal' }, { op: 'steal' }],
   ],
   schedule,
+  memoryModel,
 });
 
 interface Row {
@@ -51,11 +54,11 @@ interface Row {
 const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
 
-function nativeRow(name: string, schedule: Schedule): Row {
-  const row: Row = { name, stepsPerSecond: [], scenariosPerSecond: [], stepsPerScenario: 0 };
-  a.benchScenario(scenario(schedule), Math.min(runs, 10_000)); // warm-up
+function nativeRow(name: string, schedule: Schedule, model: MemoryModel): Row {
+  const row: Row = { name: `${name}, ${model}`, stepsPerSecond: [], scenariosPerSecond: [], stepsPerScenario: 0 };
+  a.benchScenario(scenario(schedule, model), Math.min(runs, 10_000)); // warm-up
   for (let t = 0; t < trials; t++) {
-    const r = a.benchScenario(scenario(schedule), runs);
+    const r = a.benchScenario(scenario(schedule, model), runs);
     if (r.failures > 0) throw new Error(`${name}: ${r.failures} runs failed on the correct deque`);
     row.stepsPerSecond.push(r.steps / r.seconds);
     row.scenariosPerSecond.push(r.runs / r.seconds);
@@ -64,13 +67,13 @@ function nativeRow(name: string, schedule: Schedule): Row {
   return row;
 }
 
-function jsRow(): Row {
-  const row: Row = { name: 'random, runScenario from JS', stepsPerSecond: [], scenariosPerSecond: [], stepsPerScenario: 0 };
+function jsRow(model: MemoryModel): Row {
+  const row: Row = { name: `random, runScenario from JS, ${model}`, stepsPerSecond: [], scenariosPerSecond: [], stepsPerScenario: 0 };
   const n = Math.max(1, Math.floor(runs / 5));
   for (let t = 0; t < trials; t++) {
     let steps = 0;
     const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) steps += a.runScenario(scenario({ kind: 'random', seed: i })).steps;
+    for (let i = 0; i < n; i++) steps += a.runScenario(scenario({ kind: 'random', seed: i }, model)).steps;
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     row.stepsPerSecond.push(steps / seconds);
     row.scenariosPerSecond.push(n / seconds);
@@ -79,21 +82,33 @@ function jsRow(): Row {
   return row;
 }
 
-const rows = [
-  nativeRow('random, native loop', { kind: 'random', seed: 1 }),
-  nativeRow('pct (depth 3), native loop', { kind: 'pct', seed: 1, depth: 3 }),
-  nativeRow('sequential, native loop', { kind: 'choices', choices: [] }),
-  jsRow(),
-];
+// Each sc row next to its tso row, measured one after the other.
+const rows = (['sc', 'tso'] as const).flatMap((m) => [
+  nativeRow('random, native loop', { kind: 'random', seed: 1 }, m),
+  nativeRow('pct (depth 3), native loop', { kind: 'pct', seed: 1, depth: 3 }, m),
+  nativeRow('sequential, native loop', { kind: 'choices', choices: [] }, m),
+  jsRow(m),
+]);
+const half = rows.length / 2;
+const ratios = rows.slice(0, half).map((sc, i) => {
+  const tso = rows[half + i]!;
+  return {
+    name: sc.name.replace(/, sc$/, ''),
+    stepsPerSecond: median(tso.stepsPerSecond) / median(sc.stepsPerSecond),
+    scenariosPerSecond: median(tso.scenariosPerSecond) / median(sc.scenariosPerSecond),
+  };
+});
 
 process.stdout.write(`simulator throughput: 2-thread x 3-op chase-lev-deque, ${trials} trials, median (min..max)\n\n`);
 process.stdout.write('| schedule | steps/s | scenarios/s | steps/scenario |\n|---|---|---|---|\n');
 for (const r of rows) {
   const spread = (xs: number[]) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}..${fmt(Math.max(...xs))})`;
-  process.stdout.write(`| ${r.name} | ${spread(r.stepsPerSecond)} | ${spread(r.scenariosPerSecond)} | ${r.stepsPerScenario.toFixed(1)} |\n`);
+    process.stdout.write(`| ${r.name} | ${spread(r.stepsPerSecond)} | ${spread(r.scenariosPerSecond)} | ${r.stepsPerScenario.toFixed(1)} |\n`);
 }
+process.stdout.write('\n| tso / sc | steps/s | scenarios/s |\n|---|---|---|\n');
+for (const r of ratios) process.stdout.write(`| ${r.name} | ${r.stepsPerSecond.toFixed(2)} | ${r.scenariosPerSecond.toFixed(2)} |\n`);
 
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'sim_throughput.json');
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), trials, runs, rows }, null, 2) + '\n');
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), trials, runs, rows, ratios }, null, 2) + '\n');
 process.stdout.write(`\nwritten: ${out}\n`);

@@ -13,15 +13,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { addonBuildId } from '../native/index.js';
+import { addonBuildId, type MemoryModel } from '../native/index.js';
 import type { Strategy } from './cases.js';
 import { failureName, writeAtomically, writeFailure, type FailureFile } from './failure_file.js';
 import { deriveSeed } from './seeds.js';
 import type { WorkerJob, WorkerMessage } from './worker.js';
 
 export interface CampaignOptions {
-  pairs: { target: string; variant: string }[];
+    pairs: { target: string; variant: string }[];
   strategy: Strategy;
+  /** @defaultValue 'sc' */
+  memoryModel?: MemoryModel;
   /** Time budget; or `runs`. */
   seconds?: number;
   runs?: number;
@@ -64,8 +66,9 @@ export interface PairSummary {
 
 export interface Summary {
   format: 1;
-  build: string;
+    build: string;
   strategy: Strategy;
+  memoryModel: MemoryModel;
   seed: number;
   shard: { index: number; count: number };
   jobs: number;
@@ -150,8 +153,8 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
       const currentFile = join(o.out, `.worker-${w}.current.json`);
       const job: WorkerJob = {
         pairs: o.pairs,
-        strategy: o.strategy,
-        memoryModel: 'sc',
+                strategy: o.strategy,
+        memoryModel: o.memoryModel ?? 'sc',
         seed: deriveSeed(o.seed, shard.count, shard.index, w, restart),
         deadline,
         runs: share - used,
@@ -191,7 +194,8 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
   const summary: Summary = {
     format: 1,
     build: addonBuildId(),
-    strategy: o.strategy,
+        strategy: o.strategy,
+    memoryModel: o.memoryModel ?? 'sc',
     seed: o.seed,
     shard,
     jobs: o.jobs,
@@ -265,7 +269,7 @@ function crashFailure(currentFile: string, outcome: Exclude<WorkerOutcome, { kin
     build: addonBuildId(),
     target: current.target,
     variant: current.variant,
-    memoryModel: 'sc',
+        memoryModel: current.scenario.memoryModel ?? 'sc',
     check: outcome.kind === 'hang' ? 'hang' : 'crash',
     message,
     scenario: current.scenario,

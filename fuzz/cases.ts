@@ -111,9 +111,13 @@ export function pinDown(failed: Failed): Pinned {
   };
 }
 
-/** Switches away from a thread that runs again later: the run's preemptions. */
+/**
+ * Switches away from a thread that runs again later: the run's preemptions.
+ * A TSO flush is not one (the running thread goes on; the store's thread
+ * only had it waiting in its buffer).
+ */
 export function preemptions(traced: RunResult): number {
-  const trace = traced.trace ?? [];
+  const trace = (traced.trace ?? []).filter((e) => e.access !== 'flush');
   let count = 0;
   for (let i = 0; i + 1 < trace.length; i++) {
     const here = trace[i]!.thread;

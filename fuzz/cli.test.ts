@@ -34,7 +34,10 @@ describe('lockstep CLI', () => {
     [['fuzz', '--shard', '3/2'], /--shard must be i\/n/],
     [['fuzz', '--target', 'heap'], /--target must be all or one of chase-lev-deque/],
     [['fuzz', '--target', 'mpmc-queue', '--variant', 'nope'], /--variant must be all, mutants or one of correct, lap-dropped/],
-    [['fuzz', '--memory-model', 'tso'], /--memory-model tso is not supported yet/],
+    [['fuzz', '--memory-model', 'c11'], /--memory-model c11 is not supported yet/],
+    [['fuzz', '--memory-model', 'arm'], /--memory-model must be sc or tso, got 'arm'/],
+    [['repro', 'x.json', '--memory-model', 'pso'], /--memory-model must be sc or tso/],
+    [['mutants', '--memory-model', 'c11'], /--memory-model c11 is not supported yet/],
     [['repro'], /repro takes one failure file, got 0/],
     [['mutants', '--repeat', '0'], /--repeat must be a whole number from 1 to 100/],
   ])('exits 2 on %j', (args, message) => {
@@ -162,11 +165,34 @@ describe('lockstep CLI', () => {
     expect(JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8'))).toMatchObject({ runs: a.summary.runs + b.summary.runs, shards: [{ index: 1, count: 2 }, { index: 2, count: 2 }] });
   });
 
-  it('mutants: every mutant SC can expose is caught; the others are listed with the reason', () => {
+    it('mutants: every mutant a simulated model can expose is caught; the others are listed with the reason', () => {
     const r = run(['mutants', '--target', 'mpsc-queue', '--time', '20s', '--seed', '1', '--out', temp(), '--json']);
     expect(r.status).toBe(0);
-    const { rows } = JSON.parse(r.stdout) as { rows: { variant: string; caught?: number; reason?: string; shrunk?: object }[] };
-    expect(rows.find((x) => x.variant === 'stale-next-on-reuse')).toMatchObject({ caught: 1, shrunk: expect.any(Object) });
-    expect(rows.find((x) => x.variant === 'relaxed-link-store')?.reason).toMatch(/not observable under sequential consistency/);
+    const { rows } = JSON.parse(r.stdout) as { rows: { variant: string; memoryModel: string; caught?: number; reason?: string; shrunk?: object }[] };
+    expect(rows.find((x) => x.variant === 'stale-next-on-reuse')).toMatchObject({ memoryModel: 'sc', caught: 1, shrunk: expect.any(Object) });
+    expect(rows.find((x) => x.variant === 'relaxed-link-store')).toMatchObject({ memoryModel: 'c11', reason: expect.stringMatching(/^needs c11 \(not simulated yet\)/) });
+  });
+
+  it('under tso: fuzz catches a missing fence that sc cannot, and the failure file replays under tso', () => {
+    const dir = temp();
+    const sc = run(['mutants', '--target', 'chase-lev-deque', '--memory-model', 'sc', '--time', '1s', '--seed', '1', '--out', dir, '--json']);
+    const { rows } = JSON.parse(sc.stdout) as { rows: { variant: string; reason?: string }[] };
+    expect(rows.find((x) => x.variant === 'pop-without-fence')?.reason).toMatch(/not observable under sc: needs tso, because store-load reordering/);
+
+    const fuzz = run(['fuzz', '--memory-model', 'tso', '--target', 'chase-lev-deque', '--variant', 'pop-without-fence', '--time', '20s', '--jobs', '1', '--seed', '1', '--out', dir]);
+    expect(fuzz.status).toBe(1);
+    expect(fuzz.stderr).toMatch(/memory model tso/);
+    const file = join(dir, failureFiles(dir).find((n) => n.includes('pop-without-fence'))!);
+    const f = readFailure(file);
+    expect(f).toMatchObject({ memoryModel: 'tso', scenario: { memoryModel: 'tso' } });
+    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toMatchObject({ memoryModel: 'tso' });
+    const again = run(['repro', file]);
+    expect(again.status).toBe(1);
+    expect(again.stdout).toMatch(/under tso: /);
+    expect(again.stdout).toMatch(/\(buffered\)/);
+    expect(again.stdout).toMatch(/flush /);
+    const other = run(['repro', file, '--memory-model', 'sc']);
+    expect([0, 1]).toContain(other.status);
+    expect(other.stdout).toMatch(/note: found under tso; replaying under sc/);
   });
 });

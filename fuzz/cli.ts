@@ -35,7 +35,7 @@ Exit codes: 0 all well; 1 a failure found or reproduced; 2 a usage error or bad 
   --target T|all        a target (lockstep list), a comma-separated list, or all  [all]
   --variant V           correct, a variant name, mutants (every seeded bug), or all  [correct]
   --strategy S          choices | random | pct | exhaustive | mixed  [mixed]
-  --memory-model M      sc (tso and c11 come later)  [sc]
+    --memory-model M      sc | tso (x86 store buffers); c11 is planned  [sc]
   --time D              time budget: 60s, 2m, 500ms  [20s, unless --runs]
   --runs N              run budget instead of time
   --jobs N              worker processes  [${availableParallelism()}: this machine's cores]
@@ -50,9 +50,11 @@ default a target/variant that failed is not fuzzed further (the others go
 on). A worker that crashes or hangs is recorded with the case it was
 running and replaced. Exit 1 if anything failed.
 `,
-  repro: `lockstep repro FILE [--html OUT]: replay a failure file
+    repro: `lockstep repro FILE [flags]: replay a failure file
 
-  --html OUT   also write the failure as a self-contained HTML page
+  --html OUT            also write the failure as a self-contained HTML page
+  --memory-model M      replay under sc or tso instead of the file's model
+
 
 Prints the scenario table and the interleaving. Exit 1 if the failure
 reproduces, 0 if it no longer does, 2 if the file is malformed or does not
@@ -63,7 +65,9 @@ setup parameters and variants (seeded bugs).
 `,
   mutants: `lockstep mutants [flags]: mutation testing — a campaign against every seeded bug
 
-  --target T|all   targets  [all]
+    --target T|all   targets  [all]
+  --memory-model M run every mutant under sc or tso  [per mutant: the
+                   strongest model that can show it]
   --time D         budget per mutant per repeat  [10s]
   --repeat N       campaigns per mutant, different seeds; times are medians  [1]
   --jobs N         worker processes per campaign  [1]
@@ -71,7 +75,7 @@ setup parameters and variants (seeded bugs).
   --out DIR        failure files  [.failures/mutants]
   --json           print the table as JSON
 
-Exit 1 if a mutant that the memory model can expose was not caught.
+Exit 1 if a mutant that its memory model can expose was not caught.
 `,
   merge: `lockstep merge DIR... [--out DIR]: join the outputs of several campaigns
 (a campaign's shards): every failure file once, one summary.
@@ -130,7 +134,7 @@ async function fuzz(args: string[]): Promise<number> {
   const strategies = ['choices', 'random', 'pct', 'exhaustive', 'mixed'];
   const strategy = (v.strategy ?? 'mixed') as Strategy;
   if (!strategies.includes(strategy)) usage('fuzz', `--strategy must be one of ${strategies.join(', ')}, got '${v.strategy}'`);
-  parseMemoryModel(v['memory-model']);
+    const memoryModel = parseMemoryModel(v['memory-model']) ?? 'sc';
   if (v.time !== undefined && v.runs !== undefined) usage('fuzz', '--time and --runs are two budgets: give one');
   const seconds = v.runs === undefined ? parseDuration('--time', v.time ?? '20s') : undefined;
   const runs = v.runs === undefined ? undefined : parseCount('--runs', v.runs, 1, 1e12);
@@ -142,13 +146,14 @@ async function fuzz(args: string[]): Promise<number> {
   const live = !v.json && process.stderr.isTTY;
   if (!v.json) {
     process.stderr.write(
-      `lockstep fuzz: ${pairs.length} target/variant pair(s), strategy ${strategy}, ${seconds !== undefined ? `${seconds} s` : `${runs} runs`}, ${jobs} job(s), seed ${seed}${given ? '' : ' (random; --seed repeats it)'}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}, failures to ${dir}\n`,
+      `lockstep fuzz: ${pairs.length} target/variant pair(s), strategy ${strategy}, memory model ${memoryModel}, ${seconds !== undefined ? `${seconds} s` : `${runs} runs`}, ${jobs} job(s), seed ${seed}${given ? '' : ' (random; --seed repeats it)'}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}, failures to ${dir}\n`,
     );
   }
   let lastPrinted = Date.now();
   const summary = await runCampaign({
-    pairs,
+        pairs,
     strategy,
+    memoryModel,
     ...(seconds !== undefined ? { seconds } : {}),
     ...(runs !== undefined ? { runs } : {}),
     jobs,
@@ -192,10 +197,10 @@ function printSummary(s: Summary, live: boolean): void {
 }
 
 function reproCommand(args: string[]): number {
-  const { values: v, positionals } = parse('repro', args, { html: { type: 'string' } }, true);
+    const { values: v, positionals } = parse('repro', args, { html: { type: 'string' }, 'memory-model': { type: 'string' } }, true);
   if (v.help) return out(HELP['repro']!), 0;
   if (positionals.length !== 1) usage('repro', `repro takes one failure file, got ${positionals.length}`);
-  const result = repro(positionals[0]!, v.html);
+  const result = repro(positionals[0]!, v.html, parseMemoryModel(v['memory-model']));
   out(result.text);
   if (v.html !== undefined) out(`written: ${v.html}\n`);
   return result.reproduces ? 1 : 0;
@@ -220,7 +225,8 @@ function list(args: string[]): number {
 
 async function mutants(args: string[]): Promise<number> {
   const { values: v } = parse('mutants', args, {
-    target: { type: 'string' },
+        target: { type: 'string' },
+    'memory-model': { type: 'string' },
     time: { type: 'string' },
     repeat: { type: 'string' },
     jobs: { type: 'string' },
@@ -229,31 +235,34 @@ async function mutants(args: string[]): Promise<number> {
     json: { type: 'boolean' },
   });
   if (v.help) return out(HELP['mutants']!), 0;
-  const { seed } = seedOf(v.seed);
+    const { seed } = seedOf(v.seed);
+  const memoryModel = parseMemoryModel(v['memory-model']);
   const rows = await runMutants({
     targets: parseTargets(v.target),
+    ...(memoryModel !== undefined ? { memoryModel } : {}),
     seconds: parseDuration('--time', v.time ?? '10s'),
     repeat: v.repeat === undefined ? 1 : parseCount('--repeat', v.repeat, 1, 100),
     jobs: v.jobs === undefined ? 1 : parseCount('--jobs', v.jobs, 1, 256),
     seed,
     out: v.out ?? '.failures/mutants',
     onRow: (r) => {
-      if (!v.json) process.stderr.write(`${r.target}/${r.variant}: ${r.reason ? 'not run' : `${r.caught} of ${r.repeat} caught`}\n`);
+      if (!v.json) process.stderr.write(`${r.target}/${r.variant} (${r.memoryModel}): ${r.reason ? 'not run' : `${r.caught} of ${r.repeat} caught`}\n`);
     },
   });
   if (v.json) out(JSON.stringify({ seed, rows }, null, 2) + '\n');
   else {
     out(`\nmutants, seed ${seed}:\n\n`);
-    out(table(['target', 'variant', 'caught', 'median time', 'median runs', 'check', 'shrunk (threads x ops, preemptions)'], rows.map(mutantRow)));
+    out(table(['target', 'variant', 'model', 'caught', 'median time', 'median runs', 'check', 'shrunk (threads x ops, preemptions)'], rows.map(mutantRow)));
   }
   return rows.some((r) => r.caught !== undefined && r.caught < r.repeat) ? 1 : 0;
 }
 
 function mutantRow(r: MutantRow): string[] {
-  if (r.reason !== undefined) return [r.target, r.variant, 'not run', '-', '-', '-', r.reason];
+    if (r.reason !== undefined) return [r.target, r.variant, r.memoryModel, 'not run', '-', '-', '-', r.reason];
   return [
     r.target,
     r.variant,
+    r.memoryModel,
     `${r.caught} of ${r.repeat}`,
     r.medianSeconds === undefined ? '-' : `${r.medianSeconds.toFixed(2)} s`,
     r.medianRuns === undefined ? '-' : number(r.medianRuns),

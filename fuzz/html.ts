@@ -24,7 +24,7 @@ export function renderHtml(failure: FailureFile, run: RunResult, traced: RunResu
   let last = -1;
   const steps = (traced.trace ?? [])
     .map((e) => {
-      const cells = Array.from({ length: threads }, (_, t) => `<td class="t${t % 4}">${t === e.thread ? escape(describeAccess(e)) : ''}</td>`).join('');
+      const cells = Array.from({ length: threads }, (_, t) => `<td class="t${t % 4}">${t === e.thread ? escape(describeAccess(e, scenario.memoryModel === 'tso')) : ''}</td>`).join('');
       const cls = [e.thread !== last && last !== -1 ? 'switch' : '', e.step === mark ? 'broke' : ''].join(' ').trim();
       last = e.thread;
       return `<tr class="${cls}"><th>${e.step}</th>${cells}</tr>`;

@@ -3,17 +3,21 @@
  * first failure or its time budget, `repeat` times with different seeds;
  * the table says, per mutant, whether it was caught, the median time and
  * runs to the first failure (time includes starting the worker), the check
- * that failed and the shrunk size. Mutants no current memory model can
- * expose are listed with the reason instead of run.
+  * that failed and the shrunk size. Each mutant runs under the strongest
+ * memory model that can show it (sc, else tso), or `memoryModel` when given;
+ * mutants it cannot show are listed with the reason instead of run.
  */
 import { pairsFor } from './options.js';
 import { runCampaign } from './campaign.js';
 import { deriveSeed } from './seeds.js';
-import { WEAK_MEMORY_ONLY } from '../properties/_internals/simulation.js';
+import type { MemoryModel } from '../native/index.js';
+import { MEMORY_MODELS, mutantModel, WEAKEST_MODEL } from '../properties/_internals/simulation.js';
 
 export interface MutantRow {
   target: string;
-  variant: string;
+    variant: string;
+  /** The memory model it ran under (or would need, when not run). */
+  memoryModel: string;
   /** Runs that caught it, of `repeat`; undefined when not run. */
   caught?: number;
   repeat: number;
@@ -26,18 +30,32 @@ export interface MutantRow {
 
 const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 
-export async function runMutants(o: { targets: string[]; seconds: number; jobs: number; seed: number; out: string; repeat: number; onRow?: (r: MutantRow) => void }): Promise<MutantRow[]> {
+export async function runMutants(o: {
+  targets: string[];
+  seconds: number;
+  jobs: number;
+  seed: number;
+  out: string;
+  repeat: number;
+  memoryModel?: MemoryModel;
+  onRow?: (r: MutantRow) => void;
+}): Promise<MutantRow[]> {
   const rows: MutantRow[] = [];
+  const rank = (m: string) => MEMORY_MODELS.indexOf(m as (typeof MEMORY_MODELS)[number]);
   for (const pair of pairsFor(o.targets, 'mutants')) {
-    const reason = WEAK_MEMORY_ONLY[`${pair.target}/${pair.variant}`];
-    const row: MutantRow = { ...pair, repeat: o.repeat };
-    if (reason !== undefined) {
-      row.reason = `not observable under sequential consistency: ${reason}`;
+    const needs = mutantModel(pair.target, pair.variant);
+    const weakest = WEAKEST_MODEL[`${pair.target}/${pair.variant}`];
+    const model = o.memoryModel ?? ('model' in needs ? needs.model : weakest!.model);
+    const row: MutantRow = { ...pair, memoryModel: model, repeat: o.repeat };
+    if ('skip' in needs && o.memoryModel === undefined) {
+      row.reason = needs.skip;
+    } else if (weakest !== undefined && rank(model) < rank(weakest.model)) {
+      row.reason = `not observable under ${model}: needs ${weakest.model}, because ${weakest.why}`;
     } else {
       const seconds: number[] = [];
       const runs: number[] = [];
       for (let r = 0; r < o.repeat; r++) {
-        const summary = await runCampaign({ pairs: [pair], strategy: 'mixed', seconds: o.seconds, jobs: o.jobs, seed: deriveSeed(o.seed, r), out: o.out, stopAtFirstFailure: true });
+        const summary = await runCampaign({ pairs: [pair], strategy: 'mixed', memoryModel: model as MemoryModel, seconds: o.seconds, jobs: o.jobs, seed: deriveSeed(o.seed, r), out: o.out, stopAtFirstFailure: true });
         const p = summary.pairs[0]!;
         if (p.firstFailureSeconds !== undefined) {
           seconds.push(p.firstFailureSeconds);

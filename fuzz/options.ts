@@ -3,7 +3,7 @@
  * each checked with a message that says what was wrong. A UsageError ends
  * the CLI with exit code 2.
  */
-import { addon } from '../native/index.js';
+import { addon, type MemoryModel } from '../native/index.js';
 import { SPECS } from '../properties/_internals/simulation.js';
 
 export class UsageError extends Error {}
@@ -63,8 +63,10 @@ export function pairsFor(targets: string[], variant: string): { target: string; 
   return pairs;
 }
 
-export function parseMemoryModel(text: string | undefined): 'sc' {
-  if (text === undefined || text === 'sc') return 'sc';
-  if (text === 'tso' || text === 'c11') throw new UsageError(`--memory-model ${text} is not supported yet: only sc (sequential consistency)`);
-  throw new UsageError(`--memory-model must be sc, got '${text}'`);
+/** --memory-model: sc or tso; c11 is planned. */
+export function parseMemoryModel(text: string | undefined): MemoryModel | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'sc' || text === 'tso') return text;
+  if (text === 'c11') throw new UsageError('--memory-model c11 is not supported yet: sc (sequential consistency) or tso (x86 store buffers)');
+  throw new UsageError(`--memory-model must be sc or tso, got '${text}'`);
 }

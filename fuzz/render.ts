@@ -2,7 +2,8 @@
  * Failure reports in lincheck's layout: the scenario as a table (one column
  * per thread, `op(arg): result`), then the interleaving, one row per step:
  * an operation's call and its result, each access (reads as `x ➜ v`, writes
- * as `x = v`, read-modify-writes as `x ➜ v = w`), a `switch` row where
+  * as `x = v`, read-modify-writes as `x ➜ v = w`; under TSO buffered stores
+ * and their flushes), a `switch` row where
  * another thread takes over, and the step where the run broke marked ✗.
  *
  * @example
@@ -40,20 +41,26 @@ export function renderScenarioTable(scenario: Scenario, run: RunResult): string 
   );
 }
 
-/** One access as the interleaving shows it: `x ➜ v`, `x = v`, `x ➜ v = w`. */
-export function describeAccess(e: TraceEntry): string {
+/**
+ * One access as the interleaving shows it: `x ➜ v`, `x = v`, `x ➜ v = w`;
+ * under TSO (`tso`) a store that waits in its thread's buffer reads
+ * `x = v (buffered)` and the step where it reaches memory `flush x = v`.
+ */
+export function describeAccess(e: TraceEntry, tso = false): string {
   const where = e.location ?? '';
   const order = e.order === 'relaxed' || e.order === 'seq_cst' ? '' : ` (${e.order})`;
   switch (e.access) {
-    case 'load':
+        case 'load':
     case 'cell-read':
     case 'wait':
-      return `${where} ➜ ${e.read}${order}`;
+      return `${where} ➜ ${e.read ?? '?'}${order}`; // ?: not performed (freed memory)
     case 'store':
     case 'cell-write':
-      return `${where} = ${e.written}${order}`;
-    case 'rmw':
-      return `${where} ➜ ${e.read} = ${e.written}${order}`;
+      return `${where} = ${e.written ?? '?'}${order}${tso && e.order !== 'seq_cst' ? ' (buffered)' : ''}`;
+    case 'flush':
+      return `flush ${where} = ${e.written}${order}`;
+        case 'rmw':
+      return `${where} ➜ ${e.read ?? '?'} = ${e.written ?? '?'}${order}`;
     case 'cas-fail':
       return `${where} ➜ ${e.read}, CAS fails${order}`;
     case 'fence':
@@ -87,7 +94,7 @@ export function renderInterleaving(scenario: Scenario, run: RunResult, markStep:
       begun.add(`${e.thread}.${o.entry.index}`);
       row('', e.thread, describeCall(o.entry.op, o.arg));
     }
-    row(String(e.step) + (e.step === markStep ? ' ✗' : ''), e.thread, `  ${describeAccess(e)}`);
+    row(String(e.step) + (e.step === markStep ? ' ✗' : ''), e.thread, `  ${describeAccess(e, scenario.memoryModel === 'tso')}`);
     for (const o of ops) {
       const h = o.entry as HistoryEntry;
       if (o.returned && h.thread === e.thread && h.return === e.step) row('', e.thread, `  → ${describeResult(h.result)}`);
@@ -110,7 +117,7 @@ export function renderInterleaving(scenario: Scenario, run: RunResult, markStep:
 export function renderFailure(scenario: Scenario, run: RunResult, traced: RunResult, what: string): string {
   const pending: PendingEntry[] = run.pending;
   return [
-    `= ${scenario.target} (${scenario.variant ?? 'correct'}): ${what} =`,
+        `= ${scenario.target} (${scenario.variant ?? 'correct'})${scenario.memoryModel && scenario.memoryModel !== 'sc' ? ` under ${scenario.memoryModel}` : ''}: ${what} =`,
     '',
     renderScenarioTable(scenario, run),
     '',

@@ -3,11 +3,14 @@
  * whether it still fails. Exit code 1 when it reproduces, 0 when it no
  * longer does, 2 (a FailureFileError) when the file is malformed or does not
  * fit this build (unknown target or variant, an invalid scenario). Crashes
- * and hangs are replayed in a child process, so that repro itself survives.
+  * and hangs are replayed in a child process, so that repro itself survives.
+ * `memoryModel` replays under another model than the file's: the same
+ * choices then pick among other candidates (store buffers come and go), so
+ * it is another schedule, useful to ask whether a failure needs the model.
  */
 import { spawnSync } from 'node:child_process';
 
-import { addon, addonBuildId, defaultAddonPath } from '../native/index.js';
+import { addon, addonBuildId, defaultAddonPath, type MemoryModel } from '../native/index.js';
 import { verdictOf } from '../properties/_internals/simulation.js';
 import { FailureFileError, readFailure, writeAtomically, type FailureFile } from './failure_file.js';
 import { renderHtml } from './html.js';
@@ -18,14 +21,16 @@ export interface ReproResult {
   text: string;
 }
 
-export function repro(path: string, htmlOut?: string): ReproResult {
-  const f = readFailure(path);
+export function repro(path: string, htmlOut?: string, memoryModel?: MemoryModel): ReproResult {
+  const read = readFailure(path);
+  const f = memoryModel === undefined || memoryModel === read.memoryModel ? read : underModel(read, memoryModel);
   const target = addon()
     .listTargets()
     .find((t) => t.name === f.target);
   if (target === undefined) throw new FailureFileError(`${path}: target '${f.target}' is not in this build`);
   if (!target.variants.some((v) => v.name === f.variant)) throw new FailureFileError(`${path}: ${f.target} has no variant '${f.variant}' in this build`);
-  const note = f.build === addonBuildId() ? '' : `note: found with engine build ${f.build}; replaying on ${addonBuildId()}\n`;
+    let note = f.build === addonBuildId() ? '' : `note: found with engine build ${f.build}; replaying on ${addonBuildId()}\n`;
+  if (f !== read) note += `note: found under ${read.memoryModel}; replaying under ${f.memoryModel} (the same choices, another schedule)\n`;
   if (f.check === 'crash' || f.check === 'hang') return replayInChild(f, note);
 
   let run;
@@ -45,6 +50,12 @@ export function repro(path: string, htmlOut?: string): ReproResult {
   if (htmlOut !== undefined) writeAtomically(htmlOut, renderHtml(f, run, traced, verdict));
   const report = renderFailure(f.scenario, run, traced, broken?.message ?? 'passes now');
   return { reproduces: broken !== null, text: `${note}${path}: ${verdict}\n\n${report}\n` };
+}
+
+/** The failure with its scenario moved to `model` (absent for sc, as generated scenarios have it). */
+function underModel(f: FailureFile, model: MemoryModel): FailureFile {
+  const { memoryModel: _, ...rest } = f.scenario;
+  return { ...f, memoryModel: model, scenario: model === 'sc' ? rest : { ...rest, memoryModel: model } };
 }
 
 /** A crash or hang: run the case in a child process with a time limit. */

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 
 import fc from 'fast-check';
 
-import { addon, addonBuildId, type Scenario } from '../native/index.js';
+import { addon, addonBuildId, type MemoryModel, type Scenario } from '../native/index.js';
 import { caseArbitrary } from '../properties/_internals/simulation.js';
 import { pinDown, runCase, type Strategy } from './cases.js';
 import type { FailureFile } from './failure_file.js';
@@ -20,7 +20,7 @@ import { deriveSeed, hashText } from './seeds.js';
 export interface WorkerJob {
   pairs: { target: string; variant: string }[];
   strategy: Strategy;
-  memoryModel: 'sc';
+    memoryModel: MemoryModel;
   seed: number;
   /** Epoch milliseconds; Infinity when the budget is runs. */
   deadline: number;
@@ -74,7 +74,7 @@ async function work(job: WorkerJob): Promise<void> {
     const pair = `${target}/${variant}`;
     const info = targets.get(target)!;
     let detected: { at: number; runs: number } | undefined; // the first failing run, before shrinking
-    const property = fc.property(caseArbitrary(info, variant, { strategy: job.strategy === 'exhaustive' ? 'choices' : job.strategy }), (c) => {
+    const property = fc.property(caseArbitrary(info, variant, { strategy: job.strategy === 'exhaustive' ? 'choices' : job.strategy, memoryModel: job.memoryModel }), (c) => {
       writeFileSync(job.currentFile, JSON.stringify({ target, variant, strategy: job.strategy, scenario: c.scenario }));
       done++;
       pending++;
@@ -107,7 +107,7 @@ async function work(job: WorkerJob): Promise<void> {
     // and keep the smaller counterexample.
     if (shrunk.schedule?.kind !== 'choices' || job.strategy === 'exhaustive') {
       const refind = fc.check(
-        fc.property(caseArbitrary(info, variant, { strategy: 'choices' }), (c) => {
+        fc.property(caseArbitrary(info, variant, { strategy: 'choices', memoryModel: job.memoryModel }), (c) => {
           writeFileSync(job.currentFile, JSON.stringify({ target, variant, strategy: 'choices', scenario: c.scenario }));
           if (runCase(c.scenario, 'choices').failed !== null) throw new Error('fails');
         }),

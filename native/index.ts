@@ -99,6 +99,9 @@ export type Schedule =
       /** @defaultValue 10000 */ maxSchedules?: number;
     };
 
+/** The simulator's memory models ('c11' is planned). */
+export type MemoryModel = 'sc' | 'tso';
+
 /** A scenario: a target, its threads' operations and a schedule (DESIGN.md, format 1). */
 export interface Scenario {
   /** @defaultValue 1 */
@@ -111,8 +114,8 @@ export interface Scenario {
   threads: ScenarioCall[][];
   /** @defaultValue the sequential run, `{ kind: 'choices', choices: [] }` */
   schedule?: Schedule;
-  /** Only 'sc' so far. @defaultValue 'sc' */
-  memoryModel?: 'sc';
+    /** What a load may read: 'sc' (the last store) or 'tso' (x86 store buffers; flushes are schedule choices). @defaultValue 'sc' */
+  memoryModel?: MemoryModel;
   /** @defaultValue 10000 */
   maxSteps?: number;
   /** Record every step. @defaultValue false */
@@ -122,7 +125,12 @@ export interface Scenario {
 /** An op's result: an item, true/false for a push, null for empty, 'retry'; absent for ops that return nothing. */
 export type OpResultValue = number | boolean | null | 'retry';
 
-/** A completed operation: `call` steps had run when it began, `return` when it returned. */
+/**
+  * A completed operation: `call` steps had run when it began, `return` when it returned. Under
+ * TSO an operation is complete only when every store its thread made before it returned has
+ * reached memory: `return` is that step where it came later, and the thread's next call may
+ * then begin before it.
+ */
 export interface HistoryEntry {
   thread: number;
   index: number;
@@ -131,7 +139,7 @@ export interface HistoryEntry {
   call: number;
   return: number;
   result?: OpResultValue;
-  /** No other thread took a step between call and return. */
+    /** No other thread took a step between call and the step the call itself returned at. */
   solo: boolean;
 }
 
@@ -162,7 +170,7 @@ export interface TraceEntry {
   step: number;
   thread: number;
   location?: string;
-  access: 'load' | 'store' | 'rmw' | 'cas-fail' | 'fence' | 'cell-read' | 'cell-write' | 'spin' | 'wait' | 'notify';
+  access: 'load' | 'store' | 'rmw' | 'cas-fail' | 'fence' | 'cell-read' | 'cell-write' | 'spin' | 'wait' | 'notify' | 'flush';
   order: 'relaxed' | 'consume' | 'acquire' | 'release' | 'acq_rel' | 'seq_cst';
   read?: number | string;
   written?: number | string;
@@ -170,7 +178,7 @@ export interface TraceEntry {
 
 export interface RunResult {
   outcome: Outcome;
-  /** Completed operations, in the order they returned. */
+  /** Completed operations, in the order they returned (under TSO a `return` may then move later: see HistoryEntry). */
   history: HistoryEntry[];
   pending: PendingEntry[];
   /** The concrete schedule: `{ kind: 'choices', choices }` replays this run exactly. */

@@ -32,8 +32,9 @@ struct ScenarioSpec {
   sim::TargetSetup setup;
   std::vector<std::vector<sim::Call>> threads;
   ScheduleSpec schedule;
-  std::uint64_t max_steps = 10'000;
+    std::uint64_t max_steps = 10'000;
   bool trace = false;
+  sim::MemoryModel memory_model = sim::MemoryModel::kSc;
 };
 
 // Reads and checks `value` as a scenario; throws TypeError/RangeError

@@ -27,7 +27,7 @@ InstanceFactory factory_of(const ScenarioSpec& spec) {
 }
 
 RunLimits limits_of(const ScenarioSpec& spec) {
-  return {spec.max_steps, spec.trace};
+  return {spec.max_steps, spec.trace, spec.memory_model};
 }
 
 // Runs a scenario whose schedule is choices, random or pct.
@@ -44,7 +44,7 @@ RunResult run_once(const ScenarioSpec& spec, std::uint64_t seed) {
     if (estimate == 0) { // the sequential run's length
       ChoicesStrategy sequential({});
       estimate = sim.run(factory_of(spec), spec.threads, sequential,
-                         {spec.max_steps, false})
+                         {spec.max_steps, false, spec.memory_model})
                      .steps;
     }
     PctStrategy pct(seed, s.depth, estimate);

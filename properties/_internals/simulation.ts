@@ -25,13 +25,13 @@ import { dequeItemLimit, dequeModel } from '../../models/deque.js';
 import { checkLinearizability } from '../../models/linearizability.js';
 import type { Model } from '../../models/model.js';
 import { mpscQueueModel } from '../../models/mpsc_queue.js';
-import { addon, type RunResult, type Scenario, type ScenarioCall, type Schedule, type TargetInfo } from '../../native/index.js';
+import { addon, type MemoryModel, type RunResult, type Scenario, type ScenarioCall, type Schedule, type TargetInfo } from '../../native/index.js';
 import { renderFailure } from '../../fuzz/render.js';
 import { historyOfRun } from './run_history.js';
 
 export interface Spec {
-  /** The model for a scenario's setup. */
-  model(setup: Record<string, number>): Model<readonly number[]>;
+    /** The model for a scenario's setup and memory model. */
+  model(setup: Record<string, number>, memoryModel: MemoryModel): Model<readonly number[]>;
   conservation: ConservationSpec;
   /** Setup parameters to generate, with their ranges (small, so growth and wrap-around happen). */
   setup: Record<string, [number, number]>;
@@ -39,7 +39,7 @@ export interface Spec {
 
 export const SPECS: Readonly<Record<string, Spec>> = {
   'chase-lev-deque': {
-    model: (s) => dequeModel({ maxCapacity: dequeItemLimit(s['maxCapacity'] ?? 1024) }),
+        model: (s, m) => dequeModel({ maxCapacity: dequeItemLimit(s['maxCapacity'] ?? 1024), storeBuffers: m === 'tso' }),
     conservation: { inserts: ['push'], removes: ['pop', 'steal'] },
     setup: { capacity: [1, 2], maxCapacity: [2, 8] },
   },
@@ -72,7 +72,9 @@ export interface CaseLimits {
    * How each case is scheduled: a generated choices list (segments), a
    * random or PCT seed, or a mix. @defaultValue 'choices'
    */
-  strategy?: 'choices' | 'random' | 'pct' | 'mixed';
+    strategy?: 'choices' | 'random' | 'pct' | 'mixed';
+  /** The scenarios' memory model. @defaultValue 'sc' */
+  memoryModel?: MemoryModel;
 }
 
 /**
@@ -86,13 +88,16 @@ export function caseArbitrary(target: TargetInfo, variant: string, limits: CaseL
   const free = target.roles.find((r) => r.maxThreads === undefined)!;
   const opsOf = (role: string) => target.ops.filter((o) => o.roles.includes(role));
   const thread = (role: string) => fc.array(fc.constantFrom(...opsOf(role).map((o) => o.name)), { minLength: 1, maxLength: limits.maxOps ?? 4 });
-  const setup = fc.record(Object.fromEntries(Object.entries(spec.setup).map(([k, [lo, hi]]) => [k, fc.integer({ min: lo, max: hi })])));
+    const setup = fc.record(Object.fromEntries(Object.entries(spec.setup).map(([k, [lo, hi]]) => [k, fc.integer({ min: lo, max: hi })])));
+  const tso = limits.memoryModel === 'tso';
+  const model = limits.memoryModel !== undefined && limits.memoryModel !== 'sc' ? { memoryModel: limits.memoryModel } : {};
   return fc
     .record({
       first: thread((limited ?? free).name),
       others: fc.array(thread(free.name), { minLength: 1, maxLength: (limits.maxThreads ?? 3) - 1 }),
       setup,
-      segments: fc.array(fc.tuple(fc.nat({ max: 2 }), fc.integer({ min: 1, max: 16 })), { maxLength: limits.maxSegments ?? 8 }),
+            // A choice past the runnable threads flushes a TSO store buffer.
+      segments: fc.array(fc.tuple(fc.nat({ max: tso ? 5 : 2 }), fc.integer({ min: 1, max: 16 })), { maxLength: limits.maxSegments ?? 8 }),
       kind: strategyKind(limits.strategy ?? 'choices'),
       seed: fc.nat(),
     })
@@ -102,7 +107,7 @@ export function caseArbitrary(target: TargetInfo, variant: string, limits: CaseL
       let value = 0;
       const takesArg = new Set(target.ops.filter((o) => o.takesArg).map((o) => o.name));
       const threads = [first, ...others].map((names) => names.map((op): ScenarioCall => (takesArg.has(op) ? { op, arg: ++value } : { op })));
-      return { scenario: { target: target.name, variant, setup, threads, schedule, maxSteps: 20_000 } };
+            return { scenario: { target: target.name, variant, setup, threads, schedule, ...model, maxSteps: 20_000 } };
     });
 }
 
@@ -126,7 +131,7 @@ export function verdictOf(scenario: Scenario, run: RunResult): Broken | null {
   }
   const spec = SPECS[scenario.target]!;
   const history = historyOfRun(run);
-  const verdict = checkLinearizability(spec.model(scenario.setup ?? {}), history, { timeLimitMs: 5000 });
+  const verdict = checkLinearizability(spec.model(scenario.setup ?? {}, scenario.memoryModel ?? 'sc'), history, { timeLimitMs: 5000 });
   if (verdict.kind === 'illegal') return { check: 'linearizability', message: verdict.message };
   if (verdict.kind === 'unknown') return { check: 'linearizability', message: `the checker gave up: ${verdict.message}` };
   const lost = checkConservation(history, run.final!.items, spec.conservation);
@@ -138,16 +143,35 @@ export function judge(scenario: Scenario, run: RunResult): string | null {
   return verdictOf(scenario, run)?.message ?? null;
 }
 
+/** The memory models, strongest first: each allows every behaviour of the ones before it. */
+export const MEMORY_MODELS = ['sc', 'tso', 'c11'] as const;
+/** The ones the simulator runs so far. */
+export const SIMULATED_MODELS: readonly MemoryModel[] = ['sc', 'tso'];
+
 /**
- * Seeded bugs that sequential consistency cannot show, with the reason:
- * listed, not run, until the weak memory models exist (issue 6).
+ * Seeded bugs that sequential consistency cannot show: the strongest model
+ * that can, and why. Every other seeded bug is caught under sc.
  */
-export const WEAK_MEMORY_ONLY: Readonly<Record<string, string>> = {
-  'chase-lev-deque/pop-without-fence': 'store-load reordering: needs TSO or C11 (issue 6)',
-  'chase-lev-deque/steal-without-fence': 'load-load reordering: needs C11 (issue 6)',
-  'mpmc-queue/relaxed-turn-store': 'a relaxed publication: needs C11 (issue 6)',
-  'mpsc-queue/relaxed-link-store': 'a relaxed publication: needs C11 (issue 6)',
+export const WEAKEST_MODEL: Readonly<Record<string, { model: 'tso' | 'c11'; why: string }>> = {
+  'chase-lev-deque/pop-without-fence': {
+    model: 'tso',
+    why: "store-load reordering: pop's store to bottom waits in the owner's store buffer while it reads top, so a steal takes the same last item",
+  },
+    'chase-lev-deque/steal-without-fence': {
+    model: 'tso',
+    why: "store-load reordering: the thief's hazard waits in its store buffer, the owner's reclaim sees none and frees the buffer the thief then reads",
+  },
+  'mpmc-queue/relaxed-turn-store': { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' },
+  'mpsc-queue/relaxed-link-store': { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' },
 };
+
+/** The strongest simulated model under which `target/variant` can fail (sc for the correct ones), or why none can yet. */
+export function mutantModel(target: string, variant: string): { model: MemoryModel } | { skip: string } {
+  const weakest = WEAKEST_MODEL[`${target}/${variant}`];
+  if (weakest === undefined) return { model: 'sc' };
+  if ((SIMULATED_MODELS as readonly string[]).includes(weakest.model)) return { model: weakest.model as MemoryModel };
+  return { skip: `needs ${weakest.model} (not simulated yet): ${weakest.why}` };
+}
 
 /** The full report for a failing case: what broke, the scenario table, the traced interleaving. */
 export function report({ scenario }: Case): string {

@@ -65,8 +65,10 @@ struct NoDequeBugs {
   // top: with store buffering the owner and a thief both take the last item.
   // The store-load reordering that x86 really does; caught under TSO/C11.
   static constexpr bool kPopWithoutFence = false;
-  // steal omits the seq_cst fence (S4) between reading top and bottom (and
-  // publishing its hazard). Harmless under SC and TSO; caught under C11.
+    // steal omits the seq_cst fence (S4) between publishing its hazard and
+  // reading bottom and the buffer. Harmless under SC; under TSO the hazard
+  // waits in the thief's store buffer while the owner's reclaim, seeing
+  // none, frees the buffer the thief goes on to read (a use after free).
   static constexpr bool kStealWithoutFence = false;
   // push stores the new bottom before writing the slot: a thief sees the
   // item before it exists and steals garbage. The shape of Charm++ #1345.
@@ -92,7 +94,8 @@ struct DequePopWithoutFence : NoDequeBugs {
 struct DequeStealWithoutFence : NoDequeBugs {
   static constexpr const char* kVariant = "steal-without-fence";
   static constexpr const char* kDescription =
-      "steal omits its seq_cst fence between reading top and bottom";
+            "steal omits its seq_cst fence: its hazard is still buffered when the "
+      "owner frees the buffer it reads";
   static constexpr bool kStealWithoutFence = true;
 };
 struct DequePushPublishesBottomFirst : NoDequeBugs {
