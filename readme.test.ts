@@ -1,5 +1,5 @@
 /**
-  * The README is the front door: it opens with the two commands, and it
+ * The README is the front door: it opens with the two commands, and it
  * names every addon export, every target, every variant and every litmus
  * test, so that it can neither go missing nor fall behind unnoticed.
  */
@@ -31,7 +31,7 @@ describe('README.md', () => {
     }
   });
 
-    it('has a row for every litmus test', () => {
+  it('has a row for every litmus test', () => {
     for (const t of LITMUS) expect(readme, t.name).toContain(`| ${t.name} |`);
   });
 

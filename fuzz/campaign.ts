@@ -20,7 +20,7 @@ import { deriveSeed } from './seeds.js';
 import type { WorkerJob, WorkerMessage } from './worker.js';
 
 export interface CampaignOptions {
-    pairs: { target: string; variant: string }[];
+  pairs: { target: string; variant: string }[];
   strategy: Strategy;
   /** @defaultValue 'sc' */
   memoryModel?: MemoryModel;
@@ -66,7 +66,7 @@ export interface PairSummary {
 
 export interface Summary {
   format: 1;
-    build: string;
+  build: string;
   strategy: Strategy;
   memoryModel: MemoryModel;
   seed: number;
@@ -153,7 +153,7 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
       const currentFile = join(o.out, `.worker-${w}.current.json`);
       const job: WorkerJob = {
         pairs: o.pairs,
-                strategy: o.strategy,
+        strategy: o.strategy,
         memoryModel: o.memoryModel ?? 'sc',
         seed: deriveSeed(o.seed, shard.count, shard.index, w, restart),
         deadline,
@@ -194,7 +194,7 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
   const summary: Summary = {
     format: 1,
     build: addonBuildId(),
-        strategy: o.strategy,
+    strategy: o.strategy,
     memoryModel: o.memoryModel ?? 'sc',
     seed: o.seed,
     shard,
@@ -269,7 +269,7 @@ function crashFailure(currentFile: string, outcome: Exclude<WorkerOutcome, { kin
     build: addonBuildId(),
     target: current.target,
     variant: current.variant,
-        memoryModel: current.scenario.memoryModel ?? 'sc',
+    memoryModel: current.scenario.memoryModel ?? 'sc',
     check: outcome.kind === 'hang' ? 'hang' : 'crash',
     message,
     scenario: current.scenario,

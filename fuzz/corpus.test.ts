@@ -1,7 +1,7 @@
 /**
  * The regression corpus: shrunk failures kept under fuzz/corpus/ (one per
  * seeded bug the simulator can expose, from `lockstep mutants`). Each must
-  * still fail on the mutant that produced it, with the same check, under the
+ * still fail on the mutant that produced it, with the same check, under the
  * memory model it names; the same scenario and schedule must pass on the
  * correct variant.
  */
@@ -23,13 +23,13 @@ describe('the regression corpus', () => {
     for (const t of a.listTargets().filter((t) => t.name !== 'litmus')) {
       for (const v of t.variants.slice(1)) {
         const key = `${t.name}/${v.name}`;
-                if (!('skip' in mutantModel(t.name, v.name))) expect(kept.has(key), `${key} has no corpus entry`).toBe(true);
+        if (!('skip' in mutantModel(t.name, v.name))) expect(kept.has(key), `${key} has no corpus entry`).toBe(true);
       }
     }
   });
 
   it.each(files)('%s: the mutant still fails, the correct variant passes', (file) => {
-        const f = readFailure(dir + file);
+    const f = readFailure(dir + file);
     const needs = mutantModel(f.target, f.variant);
     expect(f.scenario.memoryModel ?? 'sc').toBe('model' in needs ? needs.model : 'a simulated model');
     const mutant = verdictOf(f.scenario, a.runScenario(f.scenario));

@@ -29,7 +29,7 @@ describe('failure files', () => {
     expect(writeFailure(dir, failure)).toBeUndefined(); // the same failure again
     expect(readdirSync(dir)).toEqual([failureName(failure)]); // no temporary file left
     expect(readFailure(path)).toEqual(failure);
-        const other = { ...failure, scenario: { ...failure.scenario, schedule: { kind: 'choices' as const, choices: [0, 1] } } };
+    const other = { ...failure, scenario: { ...failure.scenario, schedule: { kind: 'choices' as const, choices: [0, 1] } } };
     expect(failureName(other)).not.toBe(failureName(failure));
     const tso = { ...failure, memoryModel: 'tso', scenario: { ...failure.scenario, memoryModel: 'tso' as const } };
     expect(failureName(tso)).not.toBe(failureName(failure));
@@ -41,7 +41,7 @@ describe('failure files', () => {
     [{ ...failure, check: 'oops' }, /field check must be one of/],
     [{ ...failure, target: 7 }, /field target must be a string/],
     [{ ...failure, scenario: { threads: 3 } }, /field scenario must be a scenario with threads/],
-        [{ ...failure, variant: 'correct' }, /names another target or variant than the file/],
+    [{ ...failure, variant: 'correct' }, /names another target or variant than the file/],
     [{ ...failure, memoryModel: 'tso' }, /the scenario's memory model \(sc\) is not the file's \(tso\)/],
   ])('reading one that is wrong says what is wrong (%#)', (content, message) => {
     const path = join(mkdtempSync(join(tmpdir(), 'lockstep-ff-')), 'f.json');

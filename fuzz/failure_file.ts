@@ -58,7 +58,7 @@ export class FailureFileError extends Error {}
 
 /** The file name: target, variant, check and a hash of the shrunk scenario. */
 export function failureName(f: Pick<FailureFile, 'target' | 'variant' | 'check' | 'scenario'>): string {
-    const { threads, setup, schedule, memoryModel } = f.scenario;
+  const { threads, setup, schedule, memoryModel } = f.scenario;
   const model = memoryModel === undefined || memoryModel === 'sc' ? [] : [memoryModel]; // sc names as before tso existed
   const hash = createHash('sha256')
     .update(JSON.stringify([f.target, f.variant, f.check, threads, setup ?? {}, schedule ?? null, ...model]))
@@ -122,7 +122,7 @@ export function readFailure(path: string): FailureFile {
   if (!CHECKS.includes(f['check'] as string)) fail(`field check must be one of ${CHECKS.join(', ')}, got ${JSON.stringify(f['check'])}`);
   const scenario = f['scenario'] as Record<string, unknown> | undefined;
   if (typeof scenario !== 'object' || scenario === null || !Array.isArray(scenario['threads'])) fail('field scenario must be a scenario with threads');
-    if (scenario!['target'] !== f['target'] || (scenario!['variant'] ?? 'correct') !== f['variant']) fail('the scenario names another target or variant than the file');
+  if (scenario!['target'] !== f['target'] || (scenario!['variant'] ?? 'correct') !== f['variant']) fail('the scenario names another target or variant than the file');
   if ((scenario!['memoryModel'] ?? 'sc') !== f['memoryModel']) fail(`the scenario's memory model (${String(scenario!['memoryModel'] ?? 'sc')}) is not the file's (${String(f['memoryModel'])})`);
   if (typeof f['found'] !== 'object' || f['found'] === null) fail('field found must be an object');
   if (typeof f['shrunk'] !== 'object' || f['shrunk'] === null) fail('field shrunk must be an object');

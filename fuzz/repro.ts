@@ -3,7 +3,7 @@
  * whether it still fails. Exit code 1 when it reproduces, 0 when it no
  * longer does, 2 (a FailureFileError) when the file is malformed or does not
  * fit this build (unknown target or variant, an invalid scenario). Crashes
-  * and hangs are replayed in a child process, so that repro itself survives.
+ * and hangs are replayed in a child process, so that repro itself survives.
  * `memoryModel` replays under another model than the file's: the same
  * choices then pick among other candidates (store buffers come and go), so
  * it is another schedule, useful to ask whether a failure needs the model.
@@ -29,7 +29,7 @@ export function repro(path: string, htmlOut?: string, memoryModel?: MemoryModel)
     .find((t) => t.name === f.target);
   if (target === undefined) throw new FailureFileError(`${path}: target '${f.target}' is not in this build`);
   if (!target.variants.some((v) => v.name === f.variant)) throw new FailureFileError(`${path}: ${f.target} has no variant '${f.variant}' in this build`);
-    let note = f.build === addonBuildId() ? '' : `note: found with engine build ${f.build}; replaying on ${addonBuildId()}\n`;
+  let note = f.build === addonBuildId() ? '' : `note: found with engine build ${f.build}; replaying on ${addonBuildId()}\n`;
   if (f !== read) note += `note: found under ${read.memoryModel}; replaying under ${f.memoryModel} (the same choices, another schedule)\n`;
   if (f.check === 'crash' || f.check === 'hang') return replayInChild(f, note);
 

@@ -20,7 +20,7 @@ import { deriveSeed, hashText } from './seeds.js';
 export interface WorkerJob {
   pairs: { target: string; variant: string }[];
   strategy: Strategy;
-    memoryModel: MemoryModel;
+  memoryModel: MemoryModel;
   seed: number;
   /** Epoch milliseconds; Infinity when the budget is runs. */
   deadline: number;

@@ -32,7 +32,7 @@ struct ScenarioSpec {
   sim::TargetSetup setup;
   std::vector<std::vector<sim::Call>> threads;
   ScheduleSpec schedule;
-    std::uint64_t max_steps = 10'000;
+  std::uint64_t max_steps = 10'000;
   bool trace = false;
   sim::MemoryModel memory_model = sim::MemoryModel::kSc;
 };
