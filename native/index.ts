@@ -99,8 +99,8 @@ export type Schedule =
       /** @defaultValue 10000 */ maxSchedules?: number;
     };
 
-/** The simulator's memory models ('c11' is planned). */
-export type MemoryModel = 'sc' | 'tso';
+/** The simulator's memory models: sequential consistency, x86-TSO, C++20 (README, "Memory models"). */
+export type MemoryModel = 'sc' | 'tso' | 'c11';
 
 /** A scenario: a target, its threads' operations and a schedule (DESIGN.md, format 1). */
 export interface Scenario {
@@ -114,7 +114,7 @@ export interface Scenario {
   threads: ScenarioCall[][];
   /** @defaultValue the sequential run, `{ kind: 'choices', choices: [] }` */
   schedule?: Schedule;
-    /** What a load may read: 'sc' (the last store) or 'tso' (x86 store buffers; flushes are schedule choices). @defaultValue 'sc' */
+  /** What a load may read: 'sc' (the last store), 'tso' (x86 store buffers; flushes are schedule choices) or 'c11' (any store C++20 allows; which one is a choice). @defaultValue 'sc' */
   memoryModel?: MemoryModel;
   /** @defaultValue 10000 */
   maxSteps?: number;
@@ -126,7 +126,7 @@ export interface Scenario {
 export type OpResultValue = number | boolean | null | 'retry';
 
 /**
-  * A completed operation: `call` steps had run when it began, `return` when it returned. Under
+ * A completed operation: `call` steps had run when it began, `return` when it returned. Under
  * TSO an operation is complete only when every store its thread made before it returned has
  * reached memory: `return` is that step where it came later, and the thread's next call may
  * then begin before it.
@@ -139,8 +139,13 @@ export interface HistoryEntry {
   call: number;
   return: number;
   result?: OpResultValue;
-    /** No other thread took a step between call and the step the call itself returned at. */
+  /** No other thread took a step between call and the step the call itself returned at. */
   solo: boolean;
+  /**
+   * C11 only: per thread t, how many of t's operations returned before this call in
+   * happens-before. Under C11 that, not the steps, orders operations (README, "Memory models").
+   */
+  after?: number[];
 }
 
 /** An operation that had begun but not returned when the run stopped. */
@@ -150,6 +155,8 @@ export interface PendingEntry {
   op: string;
   arg?: number;
   call: number;
+  /** As HistoryEntry.after. */
+  after?: number[];
 }
 
 export type OutcomeKind = 'ok' | 'deadlock' | 'step-limit' | 'assertion' | 'memory-error';
@@ -174,6 +181,8 @@ export interface TraceEntry {
   order: 'relaxed' | 'consume' | 'acquire' | 'release' | 'acq_rel' | 'seq_cst';
   read?: number | string;
   written?: number | string;
+  /** C11: a load read a store older than the newest, or a store went before a newer one in modification order. */
+  stale?: true;
 }
 
 export interface RunResult {
@@ -183,6 +192,12 @@ export interface RunResult {
   pending: PendingEntry[];
   /** The concrete schedule: `{ kind: 'choices', choices }` replays this run exactly. */
   choices: number[];
+  /**
+   * With `trace: true`: per entry of `choices`, the choice the run makes where a list has run
+   * out (the running thread goes on; under TSO its stores stay buffered; under C11 a load reads
+   * the newest store). Setting an entry to it removes a preemption or a stale read.
+   */
+  fallbacks?: number[];
   steps: number;
   /** After a run that finished: the items that draining the structure through its own pop gave
    * (the litmus target: x, y, z), and the invariants before the drain (null when they hold). */

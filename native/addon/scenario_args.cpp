@@ -239,12 +239,8 @@ ScenarioSpec read_scenario(Napi::Env env, const Napi::Value& value,
   spec.schedule = read_schedule(root.at(o, "schedule"));
   const Field model = root.at(o, "memoryModel");
   if (!model.absent()) {
-        if (model.string() == "c11") {
-      model.range_error("'c11' is not supported yet: 'sc' (sequential "
-                        "consistency) or 'tso' (x86 store buffers)");
-    }
-    spec.memory_model =
-        static_cast<sim::MemoryModel>(model.one_of({"sc", "tso"}, "memory models"));
+    spec.memory_model = static_cast<sim::MemoryModel>(
+        model.one_of({"sc", "tso", "c11"}, "memory models"));
   }
   const Field max_steps = root.at(o, "maxSteps");
   if (!max_steps.absent())

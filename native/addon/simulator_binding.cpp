@@ -156,17 +156,20 @@ Napi::Object to_js(Napi::Env env, const ScenarioSpec& spec,
     e.Set("solo", h.solo);
     const Napi::Value result = result_value(env, h.result);
     if (!result.IsUndefined()) e.Set("result", result);
+    if (!h.after.empty()) e.Set("after", numbers(env, h.after));
     history.Set(static_cast<std::uint32_t>(i), e);
   }
   out.Set("history", history);
   Napi::Array pending = Napi::Array::New(env, r.pending.size());
   for (std::size_t i = 0; i < r.pending.size(); ++i) {
     const PendingEntry& p = r.pending[i];
-    pending.Set(static_cast<std::uint32_t>(i),
-                op_entry(env, spec, p.thread, p.index, p.call));
+    Napi::Object e = op_entry(env, spec, p.thread, p.index, p.call);
+    if (!p.after.empty()) e.Set("after", numbers(env, p.after));
+    pending.Set(static_cast<std::uint32_t>(i), e);
   }
   out.Set("pending", pending);
   out.Set("choices", numbers(env, r.choices));
+  if (spec.trace) out.Set("fallbacks", numbers(env, r.fallbacks));
   out.Set("steps", Napi::Number::New(env, static_cast<double>(r.steps)));
   if (r.outcome.kind == OutcomeKind::kOk || !r.final_invariants.empty()) {
     Napi::Object final = Napi::Object::New(env);
@@ -193,6 +196,7 @@ Napi::Object to_js(Napi::Env env, const ScenarioSpec& spec,
         e.Set("read", trace_value(env, t.read, t.pointer, format));
       if (t.has_written)
         e.Set("written", trace_value(env, t.written, t.pointer, format));
+      if (t.stale) e.Set("stale", true);
       trace.Set(static_cast<std::uint32_t>(i), e);
     }
     out.Set("trace", trace);

@@ -37,12 +37,27 @@ void Execution::run_calls(Thread& me) {
     me.in_flight = static_cast<int>(i);
     me.in_flight_call = step_;
     me.in_flight_own = me.own_steps;
+    bool sees_all = true; // C11: every other call so far happens before it
+    if (model_ == MemoryModel::kC11) {
+      me.in_flight_after = c11_.known(me.id);
+      for (const Thread& t : threads_) {
+        if (t.id == me.id) continue;
+        sees_all =
+            sees_all && t.in_flight < 0 &&
+            me.in_flight_after[static_cast<std::size_t>(t.id)] == t.returned;
+      }
+    }
     const OpResult r = instance_->call(me.id, calls[i]);
-    // Solo: every step in (call, return] was this thread's.
+    // Solo: every step in (call, return] was this thread's — and under C11
+    // it could read no stale store (a stale read is interference too).
     const bool solo =
-        step_ - me.in_flight_call == me.own_steps - me.in_flight_own;
-    result_.history.push_back(
-        {me.id, static_cast<int>(i), me.in_flight_call, step_, r, solo});
+        step_ - me.in_flight_call == me.own_steps - me.in_flight_own &&
+        sees_all;
+    result_.history.push_back({me.id, static_cast<int>(i), me.in_flight_call,
+                               step_, r, solo, std::move(me.in_flight_after)});
+    me.in_flight_after.clear();
+    ++me.returned;
+    if (model_ == MemoryModel::kC11) c11_.returned(me.id);
     if (me.stores != me.flushed)
       me.waiting.emplace_back(result_.history.size() - 1, me.stores);
     me.in_flight = -1;
@@ -222,6 +237,77 @@ void Execution::drain(Thread& me) {
     flush_one(me.id);
 }
 
+int Execution::choose_value(int k) {
+  Point point{k, -1, k - 1, step_, Access::kLoad, 0, nullptr};
+  point.memory_choice = true;
+  int choice = strategy_.choose(point);
+  if (choice < 0 || choice >= k) choice = k - 1; // a strategy bug
+  result_.choices.push_back(choice);
+  fallbacks_.push_back(k - 1);
+  return choice;
+}
+
+void Execution::c11_load(const void* location, void* out, std::size_t size,
+                         std::memory_order order) {
+  const C11Memory::Visible v =
+      c11_.visible(current_, location, size, location, order);
+  const int choice = v.count >= 2 ? choose_value(static_cast<int>(v.count)) : 0;
+  const C11Memory::Store& s =
+      c11_.take(current_, v, static_cast<std::uint32_t>(choice), order);
+  std::memcpy(out, &s.bytes, size);
+  if (tracing_ && choice != static_cast<int>(v.count) - 1)
+    result_.trace.back().stale = true;
+}
+
+void Execution::c11_store(void* location, const void* value, std::size_t size,
+                          std::memory_order order, std::int64_t traced,
+                          bool pointer) {
+  std::uint64_t bytes = 0;
+  std::memcpy(&bytes, value, size);
+  c11_.places(current_, location, size, location, order, places_);
+  const int k = static_cast<int>(places_.size());
+  const int choice = k >= 2 ? choose_value(k) : 0;
+  const bool newest =
+      c11_.store(current_, location, places_[static_cast<std::size_t>(choice)],
+                 bytes, order, traced, pointer);
+  if (newest) {
+    std::memcpy(location, value, size);
+  } else if (tracing_) {
+    result_.trace.back().stale = true; // placed before a newer store
+  }
+}
+
+void Execution::c11_rmw_read(const void* location, void* out, std::size_t size,
+                             std::memory_order order) {
+  c11_.places(current_, location, size, location, order, places_);
+  const int k = static_cast<int>(places_.size());
+  const int choice = k >= 2 ? choose_value(k) : 0;
+  rmw_location_ = location;
+  rmw_at_ = places_[static_cast<std::size_t>(choice)];
+  std::memcpy(out, &c11_.before(location, rmw_at_).bytes, size);
+  // Not the newest store: it goes before a newer one.
+  if (tracing_ && choice != k - 1) result_.trace.back().stale = true;
+}
+
+void Execution::c11_rmw_write(void* location, const void* value,
+                              std::size_t size, std::memory_order order,
+                              std::int64_t traced, bool pointer) {
+  std::uint64_t bytes = 0;
+  std::memcpy(&bytes, value, size);
+  if (c11_.rmw(current_, location, rmw_at_, true, bytes, order, traced,
+               pointer)) {
+    std::memcpy(location, value, size); // memory holds the newest store
+  }
+}
+
+void Execution::c11_rmw_fail(std::memory_order order) {
+  c11_.rmw(current_, rmw_location_, rmw_at_, false, 0, order, 0, false);
+}
+
+void Execution::c11_fence(std::memory_order order) {
+  c11_.fence(current_, order);
+}
+
 void Execution::flush_all() noexcept {
   for (Thread& t : threads_) {
     for (std::size_t i = t.buffer_head; i < t.buffer.size(); ++i) {
@@ -307,6 +393,9 @@ void Execution::check_outside_run(const void* location) noexcept {
 void* Execution::allocate(std::size_t bytes, std::size_t alignment) noexcept {
   void* p = ::operator new (bytes, std::align_val_t{alignment}, std::nothrow);
   if (p == nullptr) return nullptr;
+  // Zeroed: what a C11 load of memory no constructor wrote reads, the same
+  // in every run.
+  std::memset(p, 0, bytes);
   const auto start = reinterpret_cast<std::uintptr_t>(p);
   blocks_[start] = {start, start + bytes, next_block_id_++,
                     false, alignment,     -1};
@@ -455,6 +544,7 @@ RunResult Simulator::run(const InstanceFactory& make,
     ex.runnable_.push_back(t);
   }
   strategy.begin(n);
+  if (limits.memory_model == MemoryModel::kC11) ex.c11_.reset(n);
   if (n > 0) {
     ex.mode_ = Execution::Mode::kRunning;
     ex.current_ = 0;
@@ -469,13 +559,15 @@ RunResult Simulator::run(const InstanceFactory& make,
   r.steps = ex.step_;
   for (const Execution::Thread& t : ex.threads_) {
     if (t.in_flight >= 0)
-      r.pending.push_back({t.id, t.in_flight, t.in_flight_call});
+      r.pending.push_back(
+          {t.id, t.in_flight, t.in_flight_call, t.in_flight_after});
   }
   // Trailing choices that only repeat the fallback change nothing on replay.
   while (!r.choices.empty() && r.choices.back() == ex.fallbacks_.back()) {
     r.choices.pop_back();
     ex.fallbacks_.pop_back();
   }
+  if (limits.trace) r.fallbacks = ex.fallbacks_;
   if (r.outcome.kind == OutcomeKind::kOk) {
     r.final_invariants = instance->check_invariants();
     // More items than calls means the drain is going round a cycle.

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "lockstep/label.hpp"
+#include "sim/c11_memory.hpp"
 #include "sim/fiber.hpp"
 #include "sim/outcome.hpp"
 
@@ -49,6 +50,12 @@ struct Point {
   // `threads + j` for each thread j whose store buffer is not empty
   // (choosing it flushes that buffer's oldest store).
   const int* runnable;
+  // C11: not a scheduling point but the choice of the store a load reads
+  // (the k candidates: the stores it may read, oldest first) or of where
+  // a store goes in modification order (the places it may take, the last
+  // the end); fallback k - 1, the newest; current -1, threads 0, runnable
+  // nullptr.
+  bool memory_choice = false;
 };
 
 class Strategy {
@@ -137,6 +144,31 @@ public:
   bool tso_forward(const void* location, void* out,
                    std::size_t size) const noexcept;
 
+  // Whether loads choose among stores (C11, during the run).
+  bool c11() const noexcept {
+    return model_ == MemoryModel::kC11 && mode_ == Mode::kRunning;
+  }
+  // C11: a load of `size` bytes at `location` with `order`; the value it
+  // reads (a choice where several stores are visible) goes to `out`.
+  void c11_load(const void* location, void* out, std::size_t size,
+                std::memory_order order);
+  // C11: a store, at a place in modification order the strategy picks
+  // among those allowed; memory holds the newest store's value.
+  void c11_store(void* location, const void* value, std::size_t size,
+                 std::memory_order order, std::int64_t traced, bool pointer);
+  // C11: a read-modify-write's read: its place in modification order (a
+  // choice among those allowed) and so the store right before it, whose
+  // value goes to `out`. Then exactly one of c11_rmw_write (it writes
+  // `value` there) or c11_rmw_fail (a CAS that failed: a load with its
+  // failure order `order`), with no scheduling point between.
+  void c11_rmw_read(const void* location, void* out, std::size_t size,
+                    std::memory_order order);
+  void c11_rmw_write(void* location, const void* value, std::size_t size,
+                     std::memory_order order, std::int64_t traced,
+                     bool pointer);
+  void c11_rmw_fail(std::memory_order order);
+  void c11_fence(std::memory_order order);
+
   // atomic::wait: blocks the running thread until a notify on `location`.
   void block_on(const void* location);
   // atomic::notify_one / notify_all on `location`.
@@ -180,8 +212,10 @@ private:
     const void* waiting_on = nullptr;
     int in_flight = -1; // the call running, or -1
     std::uint64_t in_flight_call = 0;
-    std::uint64_t own_steps = 0;     // steps this thread performed
-    std::uint64_t in_flight_own = 0; // own_steps when the call began
+    std::uint64_t own_steps = 0;                // steps this thread performed
+    std::uint64_t in_flight_own = 0;            // own_steps when the call began
+    std::vector<std::uint32_t> in_flight_after; // C11: known() at the call
+    std::uint32_t returned = 0;                 // calls returned
     Execution* execution = nullptr;
     int id = 0;
   };
@@ -221,6 +255,9 @@ private:
   void flush_one(int id);
   // TSO: flushes all of the running thread's buffer (a drain).
   void drain(Thread& me);
+  // C11: the strategy's pick among k >= 2 stores a load may read, or
+  // places a store may take.
+  int choose_value(int k);
   // After a run: writes every store still buffered (oldest first, thread
   // by thread), except to freed blocks; no steps, no trace.
   void flush_all() noexcept;
@@ -254,6 +291,10 @@ private:
   std::vector<int> candidates_; // runnable_, then threads + j per buffer
   MemoryModel model_ = MemoryModel::kSc;
   std::size_t buffered_ = 0; // stores waiting in all buffers
+  C11Memory c11_;
+  std::vector<std::uint32_t> places_;  // C11: scratch for a store's places
+  const void* rmw_location_ = nullptr; // C11: the read-modify-write under way
+  std::uint32_t rmw_at_ = 0;           // and its place
   int current_ = 0;
   bool started_ = false; // a thread has performed an access
   std::uint64_t step_ = 0;

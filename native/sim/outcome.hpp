@@ -46,8 +46,9 @@ enum class Access : std::uint8_t {
 // What a load may read. kSc: the last store. kTso: as x86 — each thread's
 // stores wait in its FIFO buffer until flushed (a scheduling choice, or a
 // drain by a seq_cst fence, seq_cst store or read-modify-write), and a
-// load reads its own buffer first.
-enum class MemoryModel : std::uint8_t { kSc, kTso };
+// load reads its own buffer first. kC11: as C++20 — any store that
+// happens-before and coherence do not hide, a choice (c11_memory.hpp).
+enum class MemoryModel : std::uint8_t { kSc, kTso, kC11 };
 const char* access_name(Access access);
 const char* order_name(std::memory_order order);
 
@@ -85,6 +86,9 @@ struct HistoryEntry {
   std::uint64_t ret;
   OpResult result;
   bool solo; // no other thread took a step between call and return
+  // C11 only: per thread, how many of its calls returned before this call
+  // in happens-before (which then orders calls instead of steps).
+  std::vector<std::uint32_t> after;
 };
 
 // An operation that had begun but not returned when the run stopped.
@@ -92,6 +96,7 @@ struct PendingEntry {
   int thread;
   int index;
   std::uint64_t call;
+  std::vector<std::uint32_t> after; // as HistoryEntry::after
 };
 
 struct TraceEntry {
@@ -102,6 +107,7 @@ struct TraceEntry {
   std::memory_order order;
   bool has_read = false, has_written = false;
   bool pointer = false; // read and written are encoded pointers
+  bool stale = false;   // C11: the load read a store older than the newest
   std::int64_t read = 0, written = 0;
 };
 
@@ -110,6 +116,10 @@ struct RunResult {
   std::vector<HistoryEntry> history; // in order of return
   std::vector<PendingEntry> pending;
   std::vector<int> choices; // the concrete schedule: replays as `choices`
+  // When tracing: per choice, the one a run makes where the list has run
+  // out (the running thread goes on; under C11 the newest store), so that
+  // a counterexample's choices can be simplified one at a time.
+  std::vector<int> fallbacks;
   std::uint64_t steps = 0;
   // After an ok run: what draining the structure through its own removal
   // op gave, and its invariants before the drain ("" when they hold).

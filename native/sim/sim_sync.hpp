@@ -9,8 +9,11 @@
 // thread's FIFO buffer until a scheduling choice flushes it, a load reads
 // its own thread's newest buffered store to the location first, and a
 // read-modify-write, seq_cst store, seq_cst fence or notify drains the
-// buffer (x86: locked instructions, xchg, mfence). Outside a run (while a
-// target is set up or its final state read) the accesses are direct.
+// buffer (x86: locked instructions, xchg, mfence); under `c11` a load
+// (cells are relaxed atomics, as in StdSync) reads any store the C++20
+// model lets it, a choice of the strategy (c11_memory.hpp), and memory
+// holds the newest store. Outside a run (while a target is set up or its
+// final state read) the accesses are direct.
 // allocate/deallocate go through the Execution, which keeps freed blocks
 // poisoned until the run ends; assertion_failed ends the run with an
 // `assertion` outcome instead of aborting the process.
@@ -41,12 +44,18 @@ template <class U> std::int64_t encode(Execution& ex, U v) noexcept {
     return static_cast<std::int64_t>(v);
   }
 }
-// A load of `value`: under TSO the running thread's own newest buffered
-// store to it comes first.
-template <class U> U read(Execution* ex, const U& value) noexcept {
+// A load of `value` with `order`: under TSO the running thread's own
+// newest buffered store to it comes first; under C11 any store it may
+// read (a choice).
+template <class U>
+U read(Execution* ex, const U& value, std::memory_order order) noexcept {
   if (ex != nullptr && ex->tso()) {
     U forwarded;
     if (ex->tso_forward(&value, &forwarded, sizeof(U))) return forwarded;
+  } else if (ex != nullptr && ex->c11()) {
+    U chosen;
+    ex->c11_load(&value, &chosen, sizeof(U), order);
+    return chosen;
   }
   return value;
 }
@@ -65,10 +74,34 @@ void write(Execution* ex, U& value, U v, std::memory_order order,
   const std::int64_t shown = traced ? encode(*ex, v) : 0;
   if (buffered && ex->tso()) {
     ex->tso_store(&value, &v, sizeof(U), order, shown, std::is_pointer_v<U>);
+  } else if (ex->c11()) {
+    ex->c11_store(&value, &v, sizeof(U), order, shown, std::is_pointer_v<U>);
   } else {
     value = v;
   }
   if (traced) ex->traced_write(shown);
+}
+// A read-modify-write's read of `value`: memory, or under C11 the store
+// before the place in modification order it takes (a choice).
+template <class U>
+U rmw_read(Execution* ex, const U& value, std::memory_order order) noexcept {
+  if (ex != nullptr && ex->c11()) {
+    U chosen;
+    ex->c11_rmw_read(&value, &chosen, sizeof(U), order);
+    return chosen;
+  }
+  return value;
+}
+// Its write of `v`, right after the store rmw_read read.
+template <class U>
+void rmw_write(Execution* ex, U& value, U v, std::memory_order order) noexcept {
+  if (ex != nullptr && ex->c11()) {
+    const std::int64_t shown = ex->tracing() ? encode(*ex, v) : 0;
+    ex->c11_rmw_write(&value, &v, sizeof(U), order, shown,
+                      std::is_pointer_v<U>);
+  } else {
+    value = v;
+  }
 }
 } // namespace sim::detail
 
@@ -88,7 +121,7 @@ struct SimSync {
 
     U load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
       sim::Execution* ex = enter(sim::Access::kLoad, order);
-      const U v = read(ex);
+      const U v = read(ex, order);
       if (ex != nullptr && ex->tracing())
         ex->traced_read(sim::detail::encode(*ex, v));
       return v;
@@ -104,8 +137,8 @@ struct SimSync {
     U exchange(U desired,
                std::memory_order order = std::memory_order_seq_cst) noexcept {
       sim::Execution* ex = enter(sim::Access::kRmw, order, true);
-      const U old = value_;
-      value_ = desired;
+      const U old = sim::detail::rmw_read(ex, value_, order);
+      sim::detail::rmw_write(ex, value_, desired, order);
       trace_rmw(ex, old, desired);
       return old;
     }
@@ -113,17 +146,17 @@ struct SimSync {
     bool compare_exchange_strong(U& expected, U desired,
                                  std::memory_order success,
                                  std::memory_order failure) noexcept {
-      (void)failure; // recorded as the order of the access either way
       sim::Execution* ex = enter(sim::Access::kRmw, success, true);
-      if (value_ == expected) {
-        const U old = value_;
-        value_ = desired;
+      const U old = sim::detail::rmw_read(ex, value_, success);
+      if (old == expected) {
+        sim::detail::rmw_write(ex, value_, desired, success);
         trace_rmw(ex, old, desired);
         return true;
       }
-      expected = value_;
+      expected = old;
+      if (ex != nullptr && ex->c11()) ex->c11_rmw_fail(failure);
       if (ex != nullptr && ex->tracing()) {
-        ex->traced_cas_failure(sim::detail::encode(*ex, value_));
+        ex->traced_cas_failure(sim::detail::encode(*ex, old));
       }
       return false;
     }
@@ -149,18 +182,20 @@ struct SimSync {
                 std::memory_order order = std::memory_order_seq_cst) noexcept
         requires std::is_integral_v<U> {
       sim::Execution* ex = enter(sim::Access::kRmw, order, true);
-      const U old = value_;
-      value_ = static_cast<U>(old + delta);
-      trace_rmw(ex, old, value_);
+      const U old = sim::detail::rmw_read(ex, value_, order);
+      const U next = static_cast<U>(old + delta);
+      sim::detail::rmw_write(ex, value_, next, order);
+      trace_rmw(ex, old, next);
       return old;
     }
     U fetch_sub(U delta,
                 std::memory_order order = std::memory_order_seq_cst) noexcept
         requires std::is_integral_v<U> {
       sim::Execution* ex = enter(sim::Access::kRmw, order, true);
-      const U old = value_;
-      value_ = static_cast<U>(old - delta);
-      trace_rmw(ex, old, value_);
+      const U old = sim::detail::rmw_read(ex, value_, order);
+      const U next = static_cast<U>(old - delta);
+      sim::detail::rmw_write(ex, value_, next, order);
+      trace_rmw(ex, old, next);
       return old;
     }
 
@@ -170,7 +205,7 @@ struct SimSync {
          std::memory_order order = std::memory_order_seq_cst) const noexcept {
       for (;;) {
         sim::Execution* ex = enter(sim::Access::kWait, order);
-        const U v = read(ex);
+        const U v = read(ex, order);
         if (ex != nullptr && ex->tracing())
           ex->traced_read(sim::detail::encode(*ex, v));
         if (!(v == old) || ex == nullptr) return;
@@ -187,8 +222,8 @@ struct SimSync {
       if (ex != nullptr) ex->point(this, access, order, drains);
       return ex;
     }
-    U read(sim::Execution* ex) const noexcept {
-      return sim::detail::read(ex, value_);
+    U read(sim::Execution* ex, std::memory_order order) const noexcept {
+      return sim::detail::read(ex, value_, order);
     }
     void write(sim::Execution* ex, U v, std::memory_order order,
                bool buffered) noexcept {
@@ -225,7 +260,7 @@ struct SimSync {
       sim::Execution* ex = sim::Execution::current();
       if (ex != nullptr)
         ex->point(this, sim::Access::kCellRead, std::memory_order_relaxed);
-      const U v = sim::detail::read(ex, value_);
+      const U v = sim::detail::read(ex, value_, std::memory_order_relaxed);
       if (ex != nullptr && ex->tracing())
         ex->traced_read(sim::detail::encode(*ex, v));
       return v;
@@ -245,6 +280,7 @@ struct SimSync {
     if (sim::Execution* ex = sim::Execution::current()) {
       ex->point(nullptr, sim::Access::kFence, order,
                 order == std::memory_order_seq_cst);
+      if (ex->c11()) ex->c11_fence(order);
     }
   }
 

@@ -33,9 +33,14 @@ void PctStrategy::begin(int threads) {
     const int slot = static_cast<int>(rng.below(n + 1)) - 1;
     priority_[n + j] = 2 * (depth_ + slot) + 1;
   }
+  values_ = SplitMix64(rng.next());
 }
 
 int PctStrategy::choose(const Point& p) {
+  // C11: which store a load reads, or where a store goes, is no thread's
+  // priority: uniform.
+  if (p.memory_choice)
+    return static_cast<int>(values_.below(static_cast<std::uint64_t>(p.k)));
   // Passing the i-th change point (i = 1 .. depth - 1) drops the running
   // thread to priority i, below every initial priority.
   while (next_change_ < change_at_.size() &&
@@ -83,7 +88,10 @@ std::string fingerprint(const RunResult& r) {
     key += std::to_string(h.thread) + ':' + std::to_string(h.index) + ':' +
            std::to_string(h.call) + '-' + std::to_string(h.ret) + '=' +
            std::to_string(static_cast<int>(h.result.kind)) + ',' +
-           std::to_string(h.result.value) + ';';
+           std::to_string(h.result.value);
+    for (std::uint32_t a : h.after) // C11: happens-before orders calls
+      key += '/' + std::to_string(a);
+    key += ';';
   }
   key += '|';
   for (std::int64_t v : r.final_items)

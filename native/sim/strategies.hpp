@@ -12,7 +12,8 @@
 // points (among the estimated steps) the running thread drops to the
 // lowest priority. A bug of depth d is found with probability at least
 // 1 / (n * k^(d-1)) per run, for n threads and k steps. Under TSO each
-// store buffer is a candidate with its own random priority too.
+// store buffer is a candidate with its own random priority too; under C11
+// the store a load reads is drawn uniformly.
 //
 //   lockstep::sim::RandomStrategy random(42);
 //   RunResult r = sim.run(make, threads, random, limits);
@@ -92,6 +93,7 @@ private:
   std::vector<int> priority_; // per candidate id (threads, then buffers)
   std::vector<std::uint64_t> change_at_; // steps, ascending
   std::size_t next_change_ = 0;
+  SplitMix64 values_{0}; // C11: which store a load reads
 };
 
 // Follows `prefix`, then the fallbacks, recording each point it passes:

@@ -5,6 +5,8 @@
 // the values of x, y and z.
 //
 //   SB: threads [[store-x.sc 1, load-y.sc], [store-y.sc 1, load-x.sc]]
+//   a release sequence: [[store-x.rlx 1, store-y.rel 1], [fadd-y.rlx 1],
+//                        [load-y.acq, load-x.rlx]]
 #include <array>
 
 #include "lockstep/debug_assert.hpp"
@@ -19,6 +21,7 @@ using Value = std::int64_t;
 enum class Kind : std::uint8_t {
   kStore,
   kLoad,
+  kFetchAdd,
   kFence,
   kSpinUntil,
   kWaitUntil,
@@ -44,6 +47,12 @@ const std::vector<LitmusOp>& litmus_ops(std::vector<OpInfo>* infos) {
         {"rlx", std::memory_order_relaxed},
         {"acq", std::memory_order_acquire},
         {"sc", std::memory_order_seq_cst}};
+    const std::pair<const char*, std::memory_order> rmws[] = {
+        {"rlx", std::memory_order_relaxed},
+        {"acq", std::memory_order_acquire},
+        {"rel", std::memory_order_release},
+        {"acq_rel", std::memory_order_acq_rel},
+        {"sc", std::memory_order_seq_cst}};
     for (int l = 0; l < 3; ++l) {
       const std::string loc = locations[l];
       for (const auto& [suffix, order] : stores) {
@@ -54,6 +63,13 @@ const std::vector<LitmusOp>& litmus_ops(std::vector<OpInfo>* infos) {
         ops.push_back({Kind::kLoad, l, order});
         names.push_back(
             {"load-" + loc + "." + suffix, false, {0}, "the value read"});
+      }
+      for (const auto& [suffix, order] : rmws) {
+        ops.push_back({Kind::kFetchAdd, l, order});
+        names.push_back({"fadd-" + loc + "." + suffix,
+                         true,
+                         {0},
+                         "the value read (fetch_add of the argument)"});
       }
       ops.push_back({Kind::kSpinUntil, l, std::memory_order_acquire});
       names.push_back(
@@ -105,6 +121,10 @@ public:
     case Kind::kLoad:
       return OpResult::item(
           locations_[static_cast<std::size_t>(op.location)].load(op.order));
+    case Kind::kFetchAdd:
+      return OpResult::item(
+          locations_[static_cast<std::size_t>(op.location)].fetch_add(
+              c.arg, op.order));
     case Kind::kFence:
       SimSync::fence(op.order);
       return OpResult::none();
