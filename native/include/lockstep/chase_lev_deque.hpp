@@ -12,7 +12,13 @@
 // Algorithm: D. Chase and Y. Lev, "Dynamic circular work-stealing deque",
 // SPAA 2005, with the C11 orderings and fences of N. M. Lê, A. Pop, A. Cohen
 // and F. Zappa Nardelli, "Correct and efficient work-stealing for weak
-// memory models", PPoPP 2013 (their Fig. 1); tags (P2)..(S8) below name each
+// memory models", PPoPP 2013 (their Fig. 1), except that push publishes
+// with a release store (U2) where they put a release fence before a
+// relaxed store, so pop's stores to bottom release too (P1, P5, P6): after
+// a fence every later store of bottom carries the release, after a release
+// store only that store does since C++20 (P0982R1 dropped same-thread
+// stores from release sequences), and lockstep's c11 model shows a thief
+// reading a stale slot without them. Tags (P1)..(S8) below name each
 // ordering and what it pairs with.
 //
 // Reclaiming retired buffers (hazard pointers, M. Michael, IEEE TPDS 2004):
@@ -60,12 +66,13 @@ namespace lockstep {
 struct NoDequeBugs {
   static constexpr const char* kVariant = "correct";
   static constexpr const char* kDescription =
-      "Chase-Lev with the Le et al. (PPoPP 2013) orderings";
+      "Chase-Lev with the Le et al. (PPoPP 2013) orderings, pop's bottom "
+      "stores release (C++20)";
   // pop omits the seq_cst fence (P2) between lowering bottom and reading
   // top: with store buffering the owner and a thief both take the last item.
   // The store-load reordering that x86 really does; caught under TSO/C11.
   static constexpr bool kPopWithoutFence = false;
-    // steal omits the seq_cst fence (S4) between publishing its hazard and
+  // steal omits the seq_cst fence (S4) between publishing its hazard and
   // reading bottom and the buffer. Harmless under SC; under TSO the hazard
   // waits in the thief's store buffer while the owner's reclaim, seeing
   // none, frees the buffer the thief goes on to read (a use after free).
@@ -83,6 +90,16 @@ struct NoDequeBugs {
   // growth copies [top, bottom - 1) instead of [top, bottom): an
   // off-by-one in the ring index that loses the newest item.
   static constexpr bool kGrowCopiesOneShort = false;
+  // pop stores bottom relaxed, as Lê et al. do after their push's release
+  // fence; but our push releases with a store (U2), whose release sequence
+  // a later store of the same thread continued in C++11 and no longer does
+  // since C++20 (P0982R1): a thief that reads pop's store instead of a
+  // push's synchronises with nothing and may read a stale slot. Found by
+  // lockstep's c11 model; invisible on x86 and under SC.
+  static constexpr bool kPopStoresBottomRelaxed = false;
+  // growth publishes the new ring relaxed instead of release (G1): a thief
+  // reads the new ring's slots before the copies. C11 only.
+  static constexpr bool kGrowPublishesRelaxed = false;
 };
 struct DequePopWithoutFence : NoDequeBugs {
   static constexpr const char* kVariant = "pop-without-fence";
@@ -94,7 +111,7 @@ struct DequePopWithoutFence : NoDequeBugs {
 struct DequeStealWithoutFence : NoDequeBugs {
   static constexpr const char* kVariant = "steal-without-fence";
   static constexpr const char* kDescription =
-            "steal omits its seq_cst fence: its hazard is still buffered when the "
+      "steal omits its seq_cst fence: its hazard is still buffered when the "
       "owner frees the buffer it reads";
   static constexpr bool kStealWithoutFence = true;
 };
@@ -124,11 +141,26 @@ struct DequeGrowCopiesOneShort : NoDequeBugs {
       "growth copies one item too few: an off-by-one in the ring index";
   static constexpr bool kGrowCopiesOneShort = true;
 };
+struct DequePopStoresBottomRelaxed : NoDequeBugs {
+  static constexpr const char* kVariant = "pop-stores-bottom-relaxed";
+  static constexpr const char* kDescription =
+      "pop stores bottom relaxed: since C++20 a thief reading it synchronises "
+      "with no push's release store and may read a stale slot";
+  static constexpr bool kPopStoresBottomRelaxed = true;
+};
+struct DequeGrowPublishesRelaxed : NoDequeBugs {
+  static constexpr const char* kVariant = "grow-publishes-relaxed";
+  static constexpr const char* kDescription =
+      "growth publishes the new ring relaxed: a thief reads slots before "
+      "their copies";
+  static constexpr bool kGrowPublishesRelaxed = true;
+};
 
 using DequeVariants =
     std::tuple<NoDequeBugs, DequePopWithoutFence, DequeStealWithoutFence,
                DequePushPublishesBottomFirst, DequeStealReadsSlotAfterCas,
-               DequeStealWithoutBufferRecheck, DequeGrowCopiesOneShort>;
+               DequeStealWithoutBufferRecheck, DequeGrowCopiesOneShort,
+               DequePopStoresBottomRelaxed, DequeGrowPublishesRelaxed>;
 
 template <class T, class Sync = StdSync, class Bugs = NoDequeBugs>
 class ChaseLevDeque {
@@ -362,8 +394,16 @@ private:
   std::optional<T> pop() noexcept {
     const std::int64_t b = bottom_->load(std::memory_order_relaxed) - 1;
     Buffer* a = buffer_->load(std::memory_order_relaxed);
-    // (P1) relaxed: ordered against the read of top by the fence (P2).
-    bottom_->store(b, std::memory_order_relaxed);
+    // (P1) release: ordered against the read of top by the fence (P2); and
+    // a thief's (S5) may read this store rather than a push's (U2). Since
+    // C++20 (P0982R1) a later relaxed store of ours no longer continues
+    // (U2)'s release sequence, so this one must publish the slots itself
+    // (Lê et al. store it relaxed: their push releases by a fence, which
+    // covers every later store of bottom).
+    constexpr std::memory_order kBottom = Bugs::kPopStoresBottomRelaxed
+                                              ? std::memory_order_relaxed
+                                              : std::memory_order_release;
+    bottom_->store(b, kBottom);
     if constexpr (!Bugs::kPopWithoutFence) {
       // (P2) seq_cst: pairs with (S4). Either a thief's fence comes first
       // and we see its top, or ours does and it sees our bottom: the two
@@ -380,14 +420,14 @@ private:
         // (P4) seq_cst: the same total order as the thieves' (S7).
         const bool won = top_->compare_exchange_strong(
             t, t + 1, std::memory_order_seq_cst, std::memory_order_relaxed);
-        bottom_->store(b + 1, std::memory_order_relaxed);
+        bottom_->store(b + 1, kBottom); // (P5) release: as (P1)
         if (won) result = value;
       } else {
         result = value;
       }
     } else {
-      // Empty: restore bottom.
-      bottom_->store(b + 1, std::memory_order_relaxed);
+      // Empty: restore bottom. (P6) release: as (P1).
+      bottom_->store(b + 1, kBottom);
     }
     if (retired_ != nullptr) reclaim();
     return result;
@@ -407,7 +447,8 @@ private:
       // ours published its new buffer, which (S6) then sees.
       Sync::fence(std::memory_order_seq_cst);
     }
-    // (S5) acquire: pairs with (U2); slot t was written before bottom moved.
+    // (S5) acquire: pairs with (U2), (P1), (P5), (P6); slot t was written
+    // before bottom moved.
     const std::int64_t b = bottom_->load(std::memory_order_acquire);
     Take<T> result = Take<T>::retry();
     // Is the deque empty? — Yes: nothing to steal.
@@ -445,7 +486,9 @@ private:
       slot(fresh, i).store(slot(old, i).load());
     }
     // (G1) release: publish the copied slots; pairs with (S2)/(S6).
-    buffer_->store(fresh, std::memory_order_release);
+    buffer_->store(fresh, Bugs::kGrowPublishesRelaxed
+                              ? std::memory_order_relaxed
+                              : std::memory_order_release);
     old->next_retired = retired_;
     retired_ = old;
     reclaim();
