@@ -59,11 +59,14 @@ function failsSame(scenario: Scenario, check: string): Failed | null {
 }
 
 /**
- * Shortens the choices list while the same check still fails: drops
- * trailing entries, then single entries from the end. At most `budget`
- * replays.
+ * Simplifies the choices list while the same check still fails: drops
+ * trailing entries; sets each entry, from the first, to the choice a run
+ * makes where its list has run out (the running thread goes on, a buffered
+ * store stays buffered, under C11 a load reads the newest store), so that
+ * switches and stale reads the failure does not need go; then drops single
+ * entries from the end. At most `budget` replays.
  */
-export function minimizeChoices(failed: Failed, budget = 300): Failed {
+export function minimizeChoices(failed: Failed, budget = 400): Failed {
   let best = failed;
   const choicesOf = (f: Failed) => (f.scenario.schedule as { choices: number[] }).choices;
   const withChoices = (choices: number[]): Scenario => ({ ...best.scenario, schedule: { kind: 'choices', choices } });
@@ -77,12 +80,31 @@ export function minimizeChoices(failed: Failed, budget = 300): Failed {
       best = tried;
     }
   }
-  // Then each entry, from the end.
-  for (let i = choicesOf(best).length - 1; i >= 0 && budget > 0; i--, budget--) {
+  // A change is kept only if the run still fails the same check with no
+  // more preemptions (a traced run counts them, and tells the fallbacks).
+  const traced = (s: Scenario) => addon().runScenario({ ...s, trace: true });
+  let now = traced(best.scenario);
+  const keep = (choices: number[]): boolean => {
+    budget--;
+    const tried = failsSame(withChoices(choices), best.broken.check);
+    if (tried === null) return false;
+    const again = traced(tried.scenario);
+    if (preemptions(again) > preemptions(now)) return false;
+    best = tried;
+    now = again;
+    return true;
+  };
+  // Each entry to its fallback, from the first.
+  for (let i = 0; i < choicesOf(best).length && budget > 0; i++) {
     const choices = choicesOf(best);
-    if (i >= choices.length) continue;
-    const tried = failsSame(withChoices([...choices.slice(0, i), ...choices.slice(i + 1)]), best.broken.check);
-    if (tried !== null) best = tried;
+    const fallback = now.fallbacks?.[i];
+    if (fallback === undefined || choices[i] === fallback) continue;
+    keep([...choices.slice(0, i), fallback, ...choices.slice(i + 1)]);
+  }
+  // Then each entry, from the end.
+  for (let i = choicesOf(best).length - 1; i >= 0 && budget > 0; i--) {
+    const choices = choicesOf(best);
+    if (i < choices.length) keep([...choices.slice(0, i), ...choices.slice(i + 1)]);
   }
   return best;
 }
@@ -94,9 +116,33 @@ export interface Pinned extends Failed {
   shrunk: { threads: number; ops: number; preemptions: number; steps: number };
 }
 
-/** Minimizes the choices, replays with the trace, renders the report and measures the size. */
+/**
+ * A schedule of the same scenario that fails the same check with fewer
+ * preemptions, if exhaustive search within a growing preemption bound (at
+ * most `FEWEST.maxSchedules` schedules a bound) finds one; else `failed`.
+ * Under TSO and C11, flushes and which store a load reads are free choices
+ * there, so this also finds the weak behaviour with the fewest switches.
+ */
+export function fewestPreemptions(failed: Failed): Failed {
+  const a = addon();
+  const now = preemptions(a.runScenario({ ...failed.scenario, trace: true }));
+  for (let bound = 0; bound < Math.min(now, FEWEST.maxBound + 1); bound++) {
+    const all = a.runScenario({ ...failed.scenario, schedule: { kind: 'exhaustive', preemptionBound: bound, maxSchedules: FEWEST.maxSchedules } });
+    for (const r of all.results) {
+      const replay: Scenario = { ...failed.scenario, schedule: { kind: 'choices', choices: r.choices } };
+      const broken = verdictOf(replay, r);
+      if (broken !== null && broken.check === failed.broken.check) return { scenario: replay, broken, run: r };
+    }
+  }
+  return failed;
+}
+
+/** fewestPreemptions: bounds 0 .. maxBound, each at most maxSchedules schedules. */
+export const FEWEST = { maxBound: 3, maxSchedules: 3000 };
+
+/** Finds fewer preemptions, minimizes the choices, replays with the trace, renders the report and measures the size. */
 export function pinDown(failed: Failed): Pinned {
-  const best = minimizeChoices(failed);
+  const best = minimizeChoices(fewestPreemptions(failed));
   const traced = addon().runScenario({ ...best.scenario, trace: true });
   return {
     ...best,
