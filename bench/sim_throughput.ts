@@ -1,11 +1,14 @@
 /**
-  * Simulator throughput: simulated steps per second and scenarios per second
+ * Simulator throughput: simulated steps per second and scenarios per second
  * for a 2-thread x 3-op Chase-Lev deque scenario, on one core, under each
- * memory model (sc, tso), with the tso/sc ratios of the same run.
+ * memory model (sc, tso, c11), with the tso/sc and c11/sc ratios of the
+ * same run.
  *
  * - native loop: benchScenario runs the scenario many times inside the addon
  *   (random, PCT and the sequential schedule), timed there; under tso a
- *   step is an access or a flush of a buffered store;
+ *   step is an access or a flush of a buffered store; under c11 a load
+ *   also picks the store it reads (random and PCT draw it, the sequential
+ *   schedule takes the newest);
  * - from JS: runScenario called in a loop, each result converted to JS
  *   objects, as a fuzz campaign sees it.
  * Each row is the median of several trials, with the spread (min..max).
@@ -82,30 +85,32 @@ function jsRow(model: MemoryModel): Row {
   return row;
 }
 
-// Each sc row next to its tso row, measured one after the other.
-const rows = (['sc', 'tso'] as const).flatMap((m) => [
-  nativeRow('random, native loop', { kind: 'random', seed: 1 }, m),
-  nativeRow('pct (depth 3), native loop', { kind: 'pct', seed: 1, depth: 3 }, m),
-  nativeRow('sequential, native loop', { kind: 'choices', choices: [] }, m),
-  jsRow(m),
-]);
-const half = rows.length / 2;
-const ratios = rows.slice(0, half).map((sc, i) => {
-  const tso = rows[half + i]!;
-  return {
-    name: sc.name.replace(/, sc$/, ''),
-    stepsPerSecond: median(tso.stepsPerSecond) / median(sc.stepsPerSecond),
-    scenariosPerSecond: median(tso.scenariosPerSecond) / median(sc.scenariosPerSecond),
-  };
-});
+// Per schedule, the three models measured one after the other, so that the
+// ratios compare runs made under the same load.
+const MODELS = ['sc', 'tso', 'c11'] as const;
+const kinds: { name: string; measure: (m: MemoryModel) => Row }[] = [
+  { name: 'random, native loop', measure: (m) => nativeRow('random, native loop', { kind: 'random', seed: 1 }, m) },
+  { name: 'pct (depth 3), native loop', measure: (m) => nativeRow('pct (depth 3), native loop', { kind: 'pct', seed: 1, depth: 3 }, m) },
+  { name: 'sequential, native loop', measure: (m) => nativeRow('sequential, native loop', { kind: 'choices', choices: [] }, m) },
+  { name: 'random, runScenario from JS', measure: jsRow },
+];
+const measured = kinds.map((k) => ({ name: k.name, byModel: Object.fromEntries(MODELS.map((m) => [m, k.measure(m)])) as Record<(typeof MODELS)[number], Row> }));
+const rows = MODELS.flatMap((m) => measured.map((k) => k.byModel[m]));
+const ratios = measured.flatMap((k) =>
+  (['tso', 'c11'] as const).map((m) => ({
+    name: `${k.name}: ${m} / sc`,
+    stepsPerSecond: median(k.byModel[m].stepsPerSecond) / median(k.byModel.sc.stepsPerSecond),
+    scenariosPerSecond: median(k.byModel[m].scenariosPerSecond) / median(k.byModel.sc.scenariosPerSecond),
+  })),
+);
 
 process.stdout.write(`simulator throughput: 2-thread x 3-op chase-lev-deque, ${trials} trials, median (min..max)\n\n`);
 process.stdout.write('| schedule | steps/s | scenarios/s | steps/scenario |\n|---|---|---|---|\n');
 for (const r of rows) {
   const spread = (xs: number[]) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}..${fmt(Math.max(...xs))})`;
-    process.stdout.write(`| ${r.name} | ${spread(r.stepsPerSecond)} | ${spread(r.scenariosPerSecond)} | ${r.stepsPerScenario.toFixed(1)} |\n`);
+  process.stdout.write(`| ${r.name} | ${spread(r.stepsPerSecond)} | ${spread(r.scenariosPerSecond)} | ${r.stepsPerScenario.toFixed(1)} |\n`);
 }
-process.stdout.write('\n| tso / sc | steps/s | scenarios/s |\n|---|---|---|\n');
+process.stdout.write('\n| ratio to sc | steps/s | scenarios/s |\n|---|---|---|\n');
 for (const r of ratios) process.stdout.write(`| ${r.name} | ${r.stepsPerSecond.toFixed(2)} | ${r.scenariosPerSecond.toFixed(2)} |\n`);
 
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'sim_throughput.json');

@@ -34,10 +34,9 @@ describe('lockstep CLI', () => {
     [['fuzz', '--shard', '3/2'], /--shard must be i\/n/],
     [['fuzz', '--target', 'heap'], /--target must be all or one of chase-lev-deque/],
     [['fuzz', '--target', 'mpmc-queue', '--variant', 'nope'], /--variant must be all, mutants or one of correct, lap-dropped/],
-    [['fuzz', '--memory-model', 'c11'], /--memory-model c11 is not supported yet/],
-    [['fuzz', '--memory-model', 'arm'], /--memory-model must be sc or tso, got 'arm'/],
-    [['repro', 'x.json', '--memory-model', 'pso'], /--memory-model must be sc or tso/],
-    [['mutants', '--memory-model', 'c11'], /--memory-model c11 is not supported yet/],
+    [['fuzz', '--memory-model', 'arm'], /--memory-model must be sc, tso or c11, got 'arm'/],
+    [['repro', 'x.json', '--memory-model', 'pso'], /--memory-model must be sc, tso or c11, got 'pso'/],
+    [['mutants', '--memory-model', 'power'], /--memory-model must be sc, tso or c11, got 'power'/],
     [['repro'], /repro takes one failure file, got 0/],
     [['mutants', '--repeat', '0'], /--repeat must be a whole number from 1 to 100/],
   ])('exits 2 on %j', (args, message) => {
@@ -165,12 +164,12 @@ describe('lockstep CLI', () => {
     expect(JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8'))).toMatchObject({ runs: a.summary.runs + b.summary.runs, shards: [{ index: 1, count: 2 }, { index: 2, count: 2 }] });
   });
 
-    it('mutants: every mutant a simulated model can expose is caught; the others are listed with the reason', () => {
+  it('mutants: every mutant a simulated model can expose is caught; the others are listed with the reason', () => {
     const r = run(['mutants', '--target', 'mpsc-queue', '--time', '20s', '--seed', '1', '--out', temp(), '--json']);
     expect(r.status).toBe(0);
     const { rows } = JSON.parse(r.stdout) as { rows: { variant: string; memoryModel: string; caught?: number; reason?: string; shrunk?: object }[] };
     expect(rows.find((x) => x.variant === 'stale-next-on-reuse')).toMatchObject({ memoryModel: 'sc', caught: 1, shrunk: expect.any(Object) });
-    expect(rows.find((x) => x.variant === 'relaxed-link-store')).toMatchObject({ memoryModel: 'c11', reason: expect.stringMatching(/^needs c11 \(not simulated yet\)/) });
+    expect(rows.find((x) => x.variant === 'relaxed-link-store')).toMatchObject({ memoryModel: 'c11', caught: 1, shrunk: expect.any(Object) });
   });
 
   it('under tso: fuzz catches a missing fence that sc cannot, and the failure file replays under tso', () => {
@@ -194,5 +193,25 @@ describe('lockstep CLI', () => {
     const other = run(['repro', file, '--memory-model', 'sc']);
     expect([0, 1]).toContain(other.status);
     expect(other.stdout).toMatch(/note: found under tso; replaying under sc/);
+  });
+
+  it('under c11: fuzz catches a relaxed store that tso cannot show, and the failure file replays under c11 with the stale read marked', () => {
+    const dir = temp();
+    const tso = run(['mutants', '--target', 'mpsc-queue', '--memory-model', 'tso', '--time', '1s', '--seed', '1', '--out', dir, '--json']);
+    const { rows } = JSON.parse(tso.stdout) as { rows: { variant: string; reason?: string }[] };
+    expect(rows.find((x) => x.variant === 'relaxed-link-store')?.reason).toMatch(/not observable under tso: needs c11, because a relaxed store that should release/);
+
+    const fuzz = run(['fuzz', '--memory-model', 'c11', '--target', 'mpsc-queue', '--variant', 'relaxed-link-store', '--time', '20s', '--jobs', '1', '--seed', '1', '--out', dir]);
+    expect(fuzz.status).toBe(1);
+    expect(fuzz.stderr).toMatch(/memory model c11/);
+    const file = join(dir, failureFiles(dir).find((n) => n.includes('relaxed-link-store'))!);
+    expect(readFailure(file)).toMatchObject({ memoryModel: 'c11', scenario: { memoryModel: 'c11' } });
+    const again = run(['repro', file]);
+    expect(again.status).toBe(1);
+    expect(again.stdout).toMatch(/under c11: /);
+    expect(again.stdout).toMatch(/ \(stale\)/);
+    const strong = run(['repro', file, '--memory-model', 'tso']);
+    expect(strong.status).toBe(0);
+    expect(strong.stdout).toMatch(/note: found under c11; replaying under tso/);
   });
 });

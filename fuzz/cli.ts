@@ -35,7 +35,7 @@ Exit codes: 0 all well; 1 a failure found or reproduced; 2 a usage error or bad 
   --target T|all        a target (lockstep list), a comma-separated list, or all  [all]
   --variant V           correct, a variant name, mutants (every seeded bug), or all  [correct]
   --strategy S          choices | random | pct | exhaustive | mixed  [mixed]
-    --memory-model M      sc | tso (x86 store buffers); c11 is planned  [sc]
+  --memory-model M      sc | tso (x86 store buffers) | c11 (C++20)  [sc]
   --time D              time budget: 60s, 2m, 500ms  [20s, unless --runs]
   --runs N              run budget instead of time
   --jobs N              worker processes  [${availableParallelism()}: this machine's cores]
@@ -50,10 +50,10 @@ default a target/variant that failed is not fuzzed further (the others go
 on). A worker that crashes or hangs is recorded with the case it was
 running and replaced. Exit 1 if anything failed.
 `,
-    repro: `lockstep repro FILE [flags]: replay a failure file
+  repro: `lockstep repro FILE [flags]: replay a failure file
 
   --html OUT            also write the failure as a self-contained HTML page
-  --memory-model M      replay under sc or tso instead of the file's model
+  --memory-model M      replay under sc, tso or c11 instead of the file's model
 
 
 Prints the scenario table and the interleaving. Exit 1 if the failure
@@ -65,8 +65,8 @@ setup parameters and variants (seeded bugs).
 `,
   mutants: `lockstep mutants [flags]: mutation testing — a campaign against every seeded bug
 
-    --target T|all   targets  [all]
-  --memory-model M run every mutant under sc or tso  [per mutant: the
+  --target T|all   targets  [all]
+  --memory-model M run every mutant under sc, tso or c11  [per mutant: the
                    strongest model that can show it]
   --time D         budget per mutant per repeat  [10s]
   --repeat N       campaigns per mutant, different seeds; times are medians  [1]
@@ -134,7 +134,7 @@ async function fuzz(args: string[]): Promise<number> {
   const strategies = ['choices', 'random', 'pct', 'exhaustive', 'mixed'];
   const strategy = (v.strategy ?? 'mixed') as Strategy;
   if (!strategies.includes(strategy)) usage('fuzz', `--strategy must be one of ${strategies.join(', ')}, got '${v.strategy}'`);
-    const memoryModel = parseMemoryModel(v['memory-model']) ?? 'sc';
+  const memoryModel = parseMemoryModel(v['memory-model']) ?? 'sc';
   if (v.time !== undefined && v.runs !== undefined) usage('fuzz', '--time and --runs are two budgets: give one');
   const seconds = v.runs === undefined ? parseDuration('--time', v.time ?? '20s') : undefined;
   const runs = v.runs === undefined ? undefined : parseCount('--runs', v.runs, 1, 1e12);
@@ -151,7 +151,7 @@ async function fuzz(args: string[]): Promise<number> {
   }
   let lastPrinted = Date.now();
   const summary = await runCampaign({
-        pairs,
+    pairs,
     strategy,
     memoryModel,
     ...(seconds !== undefined ? { seconds } : {}),
@@ -197,7 +197,7 @@ function printSummary(s: Summary, live: boolean): void {
 }
 
 function reproCommand(args: string[]): number {
-    const { values: v, positionals } = parse('repro', args, { html: { type: 'string' }, 'memory-model': { type: 'string' } }, true);
+  const { values: v, positionals } = parse('repro', args, { html: { type: 'string' }, 'memory-model': { type: 'string' } }, true);
   if (v.help) return out(HELP['repro']!), 0;
   if (positionals.length !== 1) usage('repro', `repro takes one failure file, got ${positionals.length}`);
   const result = repro(positionals[0]!, v.html, parseMemoryModel(v['memory-model']));
@@ -225,7 +225,7 @@ function list(args: string[]): number {
 
 async function mutants(args: string[]): Promise<number> {
   const { values: v } = parse('mutants', args, {
-        target: { type: 'string' },
+    target: { type: 'string' },
     'memory-model': { type: 'string' },
     time: { type: 'string' },
     repeat: { type: 'string' },
@@ -235,7 +235,7 @@ async function mutants(args: string[]): Promise<number> {
     json: { type: 'boolean' },
   });
   if (v.help) return out(HELP['mutants']!), 0;
-    const { seed } = seedOf(v.seed);
+  const { seed } = seedOf(v.seed);
   const memoryModel = parseMemoryModel(v['memory-model']);
   const rows = await runMutants({
     targets: parseTargets(v.target),
@@ -258,7 +258,7 @@ async function mutants(args: string[]): Promise<number> {
 }
 
 function mutantRow(r: MutantRow): string[] {
-    if (r.reason !== undefined) return [r.target, r.variant, r.memoryModel, 'not run', '-', '-', '-', r.reason];
+  if (r.reason !== undefined) return [r.target, r.variant, r.memoryModel, 'not run', '-', '-', '-', r.reason];
   return [
     r.target,
     r.variant,

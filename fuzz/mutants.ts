@@ -3,8 +3,8 @@
  * first failure or its time budget, `repeat` times with different seeds;
  * the table says, per mutant, whether it was caught, the median time and
  * runs to the first failure (time includes starting the worker), the check
-  * that failed and the shrunk size. Each mutant runs under the strongest
- * memory model that can show it (sc, else tso), or `memoryModel` when given;
+ * that failed and the shrunk size. Each mutant runs under the strongest
+ * memory model that can show it (sc, else tso, else c11), or `memoryModel` when given;
  * mutants it cannot show are listed with the reason instead of run.
  */
 import { pairsFor } from './options.js';
@@ -15,7 +15,7 @@ import { MEMORY_MODELS, mutantModel, WEAKEST_MODEL } from '../properties/_intern
 
 export interface MutantRow {
   target: string;
-    variant: string;
+  variant: string;
   /** The memory model it ran under (or would need, when not run). */
   memoryModel: string;
   /** Runs that caught it, of `repeat`; undefined when not run. */

@@ -63,10 +63,9 @@ export function pairsFor(targets: string[], variant: string): { target: string; 
   return pairs;
 }
 
-/** --memory-model: sc or tso; c11 is planned. */
+/** --memory-model: sc, tso or c11. */
 export function parseMemoryModel(text: string | undefined): MemoryModel | undefined {
   if (text === undefined) return undefined;
-  if (text === 'sc' || text === 'tso') return text;
-  if (text === 'c11') throw new UsageError('--memory-model c11 is not supported yet: sc (sequential consistency) or tso (x86 store buffers)');
-  throw new UsageError(`--memory-model must be sc or tso, got '${text}'`);
+  if (text === 'sc' || text === 'tso' || text === 'c11') return text;
+  throw new UsageError(`--memory-model must be sc, tso or c11, got '${text}'`);
 }

@@ -2,7 +2,7 @@
  * Failure reports in lincheck's layout: the scenario as a table (one column
  * per thread, `op(arg): result`), then the interleaving, one row per step:
  * an operation's call and its result, each access (reads as `x ➜ v`, writes
-  * as `x = v`, read-modify-writes as `x ➜ v = w`; under TSO buffered stores
+ * as `x = v`, read-modify-writes as `x ➜ v = w`; under TSO buffered stores
  * and their flushes), a `switch` row where
  * another thread takes over, and the step where the run broke marked ✗.
  *
@@ -44,22 +44,25 @@ export function renderScenarioTable(scenario: Scenario, run: RunResult): string 
 /**
  * One access as the interleaving shows it: `x ➜ v`, `x = v`, `x ➜ v = w`;
  * under TSO (`tso`) a store that waits in its thread's buffer reads
- * `x = v (buffered)` and the step where it reaches memory `flush x = v`.
+ * `x = v (buffered)` and the step where it reaches memory `flush x = v`;
+ * under C11 a load of an older store than the newest `x ➜ v (stale)`, and
+ * a store placed before a newer one in modification order
+ * `x = v (before a newer store)`.
  */
 export function describeAccess(e: TraceEntry, tso = false): string {
   const where = e.location ?? '';
   const order = e.order === 'relaxed' || e.order === 'seq_cst' ? '' : ` (${e.order})`;
   switch (e.access) {
-        case 'load':
+    case 'load':
     case 'cell-read':
     case 'wait':
-      return `${where} ➜ ${e.read ?? '?'}${order}`; // ?: not performed (freed memory)
+      return `${where} ➜ ${e.read ?? '?'}${order}${e.stale ? ' (stale)' : ''}`; // ?: not performed (freed memory)
     case 'store':
     case 'cell-write':
-      return `${where} = ${e.written ?? '?'}${order}${tso && e.order !== 'seq_cst' ? ' (buffered)' : ''}`;
+      return `${where} = ${e.written ?? '?'}${order}${tso && e.order !== 'seq_cst' ? ' (buffered)' : ''}${e.stale ? ' (before a newer store)' : ''}`;
     case 'flush':
       return `flush ${where} = ${e.written}${order}`;
-        case 'rmw':
+    case 'rmw':
       return `${where} ➜ ${e.read ?? '?'} = ${e.written ?? '?'}${order}`;
     case 'cas-fail':
       return `${where} ➜ ${e.read}, CAS fails${order}`;
@@ -117,7 +120,7 @@ export function renderInterleaving(scenario: Scenario, run: RunResult, markStep:
 export function renderFailure(scenario: Scenario, run: RunResult, traced: RunResult, what: string): string {
   const pending: PendingEntry[] = run.pending;
   return [
-        `= ${scenario.target} (${scenario.variant ?? 'correct'})${scenario.memoryModel && scenario.memoryModel !== 'sc' ? ` under ${scenario.memoryModel}` : ''}: ${what} =`,
+    `= ${scenario.target} (${scenario.variant ?? 'correct'})${scenario.memoryModel && scenario.memoryModel !== 'sc' ? ` under ${scenario.memoryModel}` : ''}: ${what} =`,
     '',
     renderScenarioTable(scenario, run),
     '',

@@ -8,13 +8,15 @@
  * top fails because another steal or the owner's pop of the last item won,
  * or the owner replaced the buffer (growth) since the steal read it. Either
  * way another thread took a step while the steal ran: a solo steal (no
-  * other thread stepped during it) never retries.
+ * other thread stepped during it) never retries.
  *
- * Under TSO (`storeBuffers`), also: a push may be refused as full while a
- * steal runs. The owner reads its own bottom from its store buffer, so it
- * counts pushes that no thief has seen yet against a top that a concurrent
- * steal has since moved; the refusal loses nothing (the caller keeps the
- * item). Under sequential consistency a refused push always met a full deque.
+ * Under a weak memory model (`weakMemory`: TSO or C11), also: a push may be
+ * refused as full while a steal runs. The owner's count of the items held
+ * lags the steal (TSO: its own pushes still in its store buffer count
+ * against a top the steal has moved; C11: it may read a top older than the
+ * steal's CAS, which its acquire load need not see yet); the refusal loses
+ * nothing (the caller keeps the item). Under sequential
+ * consistency a refused push always met a full deque.
  */
 import { describeCall, type Input, type Model, type Outcome } from './model.js';
 
@@ -26,9 +28,9 @@ export interface DequeModelConstraints {
    * ring is a power of two, that is the largest power of two not above its
    * maxCapacity (see dequeItemLimit). @defaultValue Infinity
    */
-    maxCapacity?: number;
-  /** The engine ran under TSO: admit the spurious full described above. @defaultValue false */
-  storeBuffers?: boolean;
+  maxCapacity?: number;
+  /** The engine ran under TSO or C11: admit the spurious full described above. @defaultValue false */
+  weakMemory?: boolean;
 }
 
 /** How many items a ChaseLevDeque with this max_capacity holds: the largest power of two not above it. */
@@ -42,10 +44,10 @@ export function dequeModel(constraints: DequeModelConstraints = {}): Model<Deque
   const retry = {
     why: 'a steal lost the race for top, or the buffer changed under it',
     concurrentWith: ['push', 'pop', 'steal'],
-        needsInterference: true,
+    needsInterference: true,
   };
   const refused = {
-    why: "under TSO the owner counted pushes still in its store buffer against a top that a steal had moved",
+    why: 'under weak memory the owner counted pushes no thief has seen against a top that a steal had moved',
     concurrentWith: ['steal'],
   };
   return {
@@ -54,8 +56,8 @@ export function dequeModel(constraints: DequeModelConstraints = {}): Model<Deque
     step(state, input: Input): Outcome<DequeState>[] {
       switch (input.op) {
         case 'push':
-                    if (state.length >= maxCapacity) return [{ output: false, state }];
-          if (constraints.storeBuffers === true) return [{ output: true, state: [...state, input.arg as number] }, { output: false, state, relaxed: refused }];
+          if (state.length >= maxCapacity) return [{ output: false, state }];
+          if (constraints.weakMemory === true) return [{ output: true, state: [...state, input.arg as number] }, { output: false, state, relaxed: refused }];
           return [{ output: true, state: [...state, input.arg as number] }];
         case 'pop':
           if (state.length === 0) return [{ output: null, state }];

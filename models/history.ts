@@ -4,9 +4,9 @@
  * times it was called and returned. Any clock will do (the simulator's
  * steps, nanoseconds): operation A precedes B when A.return <= B.call —
  * unless B.return <= A.call as well (two instantaneous operations at the
-  * same time), in which case they are concurrent. One thread's operations
+ * same time), in which case they are concurrent. One thread's operations
  * also take effect in the order it called them (program order), even where
-  * their intervals overlap: under TSO an operation is complete only when
+ * their intervals overlap: under TSO an operation is complete only when
  * every store its thread made before it returned has reached memory, which
  * may be after the thread has called its next one. An operation without
  * `return` is pending: it may or may not have taken effect. `solo: true`
@@ -30,6 +30,12 @@ export interface Operation {
   /** Absent for an operation that returns nothing, and for a pending one. */
   readonly result?: Json;
   readonly solo?: boolean;
+  /**
+   * Per thread t, how many of t's operations (in program order) returned before this one was
+   * called, in happens-before. Where present (C11 runs), this replaces real time: A precedes B
+   * when A is among the first B.after[A.thread] operations of its thread.
+   */
+  readonly after?: readonly number[];
 }
 
 export interface History {
@@ -45,7 +51,27 @@ export function precedes(a: Operation, b: Operation): boolean {
   return b.return === undefined || b.return > a.call;
 }
 
-const FIELDS = new Set(['thread', 'op', 'arg', 'call', 'return', 'result', 'solo']);
+/**
+ * The precedence of a whole list of operations, by index: program order, then `after` where
+ * the later operation has it (happens-before), else real time. Pending operations never precede.
+ */
+export function precedence(ops: readonly Operation[]): (i: number, j: number) => boolean {
+  // Each op's place in its thread's program order: by call, then by list position.
+  const rank = new Array<number>(ops.length).fill(0);
+  const byThread = new Map<number, number[]>();
+  ops.forEach((o, i) => byThread.set(o.thread, [...(byThread.get(o.thread) ?? []), i]));
+  for (const list of byThread.values()) {
+    list.sort((p, q) => ops[p]!.call - ops[q]!.call || p - q).forEach((i, r) => (rank[i] = r));
+  }
+  return (i, j) => {
+    const [a, b] = [ops[i]!, ops[j]!];
+    if (a.return === undefined || i === j) return false;
+    if (a.thread !== b.thread && b.after !== undefined) return rank[i]! < (b.after[a.thread] ?? 0);
+    return precedes(a, b); // program order by call (equal calls: real time), else real time
+  };
+}
+
+const FIELDS = new Set(['thread', 'op', 'arg', 'call', 'return', 'result', 'solo', 'after']);
 
 /** Checks `value` against the format; throws TypeError/RangeError naming the field. */
 export function parseHistory(value: unknown): History {
@@ -72,6 +98,9 @@ export function parseHistory(value: unknown): History {
       fail(RangeError, `${path}.result`, 'must be absent for a pending operation (no return)');
     }
     if (o['solo'] !== undefined && typeof o['solo'] !== 'boolean') fail(TypeError, `${path}.solo`, 'must be a boolean');
+    if (o['after'] !== undefined && (!Array.isArray(o['after']) || !(o['after'] as unknown[]).every((n) => Number.isInteger(n) && (n as number) >= 0))) {
+      fail(TypeError, `${path}.after`, 'must be an array of non-negative integers');
+    }
     return o as unknown as Operation;
   });
   return { format: 1, operations };

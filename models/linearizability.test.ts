@@ -69,7 +69,7 @@ describe('the illegal verdict', () => {
     );
   });
 
-    it("keeps a thread's program order where its operations overlap (TSO returns)", () => {
+  it("keeps a thread's program order where its operations overlap (TSO returns)", () => {
     // Under TSO push(1) completes only when push(2)'s stores reach memory too:
     // the two overlap, yet push(1) comes first, so the pop cannot return 2.
     const ops: Operation[] = [
@@ -137,7 +137,7 @@ function smallHistory(ops: string[], results: fc.Arbitrary<unknown>): fc.Arbitra
     arg: fc.integer({ min: 1, max: 3 }),
     call: fc.nat({ max: 12 }),
     length: fc.nat({ max: 6 }),
-    pending: fc.boolean().map((b) => b && Math.random() < 0.15),
+    pending: fc.integer({ min: 0, max: 99 }).map((n) => n < 8), // about 8%, from the seed (replays)
     result: results,
     solo: fc.boolean(),
   });

@@ -1,6 +1,6 @@
 /**
  * The generic linearizability checker: is there a total order of the
-  * operations, consistent with real time (an operation that returned before
+ * operations, consistent with real time (an operation that returned before
  * another was called comes first) and with each thread's program order, in
  * which the model accepts every result?
  *
@@ -21,39 +21,24 @@
  * const verdict = checkLinearizability(boundedQueueModel({ capacity: 2 }), history);
  * if (verdict.kind === 'illegal') console.log(verdict.message);
  */
-import { precedes, type History, type Operation } from './history.js';
-import { sameOutput, type Json, type Model, type Outcome, type Relaxation } from './model.js';
+import type { History, Operation } from './history.js';
+import { StepRules, type LinearizedStep, type Verdict } from './linearization.js';
+import type { Model, Outcome } from './model.js';
+import { OrderSearch } from './order_search.js';
+
+export type { LinearizedStep, Verdict } from './linearization.js';
 
 export interface CheckOptions {
   /** Give up (verdict unknown) after this long. @defaultValue 10000 */
   timeLimitMs?: number;
 }
 
-/** One operation of a linearization, with the result and state it led to. */
-export interface LinearizedStep {
-  readonly operation: Operation;
-  readonly output: Json | undefined;
-  readonly state: string;
-  readonly relaxed: boolean;
-}
-
-export type Verdict =
-  | { readonly kind: 'ok' }
-  | {
-      readonly kind: 'illegal';
-      /** The longest partial linearization found, of the partition that failed. */
-      readonly linearization: readonly LinearizedStep[];
-      /** The operation that could not be placed after it. */
-      readonly stuck: Operation;
-      readonly message: string;
-    }
-  | { readonly kind: 'unknown'; readonly message: string };
-
 export function checkLinearizability<S>(model: Model<S>, history: History, options: CheckOptions = {}): Verdict {
   const deadline = Date.now() + (options.timeLimitMs ?? 10_000);
   const parts = model.partition ? model.partition(history.operations) : [history.operations];
   for (const part of parts) {
-    const verdict = new Search(model, part, deadline).run();
+    // Happens-before given (C11 runs): a search over that partial order.
+    const verdict = part.some((o) => o.after !== undefined) ? new OrderSearch(model, part, deadline).run() : new Search(model, part, deadline).run();
     if (verdict.kind !== 'ok') return verdict;
   }
   return { kind: 'ok' };
@@ -74,8 +59,8 @@ class Search<S> {
   private readonly prev: Int32Array;
   private readonly head: number;
   private readonly bits: Uint32Array;
-    private readonly opHash: Uint32Array;
-    // Program order: op i waits for ops before[start[i] .. start[i + 1]),
+  private readonly opHash: Uint32Array;
+  // Program order: op i waits for ops before[start[i] .. start[i + 1]),
   // the completed ops of its thread called last before it (their own
   // waits cover the ones called earlier; pending ops precede nothing).
   private readonly before: Int32Array;
@@ -87,7 +72,7 @@ class Search<S> {
   private readonly cache = new Map<number, number[]>();
   private arena = new Uint32Array(0);
   private readonly entryStates: string[] = [];
-  private readonly concurrency = new Map<number, Set<string>>();
+  private readonly rules: StepRules<S>;
   private best: { steps: LinearizedStep[]; stuck: number } | undefined;
 
   constructor(
@@ -96,13 +81,14 @@ class Search<S> {
     private readonly deadline: number,
   ) {
     this.n = ops.length;
+    this.rules = new StepRules(model, ops);
     this.head = 2 * this.n;
     this.next = new Int32Array(2 * this.n + 1);
     this.prev = new Int32Array(2 * this.n + 1);
     this.bits = new Uint32Array(Math.ceil(this.n / 32) || 1);
     this.opHash = new Uint32Array(this.n);
-        for (let i = 0; i < this.n; i++) this.opHash[i] = mix(i + 1);
-            const waits: number[][] = ops.map(() => []);
+    for (let i = 0; i < this.n; i++) this.opHash[i] = mix(i + 1);
+    const waits: number[][] = ops.map(() => []);
     const byThread = new Map<number, number[]>();
     for (let i = 0; i < this.n; i++) {
       const list = byThread.get(ops[i]!.thread);
@@ -157,7 +143,7 @@ class Search<S> {
       }
       // Every remaining event is a pending return: all completed ops placed.
       if (cursor === -1 || (cursor % 2 === 1 && this.ops[cursor >> 1]!.return === undefined)) return { kind: 'ok' };
-            const op = cursor >> 1;
+      const op = cursor >> 1;
       if (cursor % 2 === 0 && this.waitsForThread(op)) {
         cursor = this.next[cursor]!;
         continue;
@@ -209,29 +195,8 @@ class Search<S> {
     return undefined;
   }
 
-  /** The model's outcomes for `op` in `state` that match its result and may be taken. */
   private allowed(op: number, state: S): readonly Outcome<S>[] {
-    const o = this.ops[op]!;
-    const pending = o.return === undefined;
-    return this.model
-      .step(state, o)
-      .filter((out) => (pending || sameOutput(out.output, o.result)) && (out.relaxed === undefined || this.mayRelax(op, out.relaxed)));
-  }
-
-  /** A relaxed outcome needs an overlapping op of a named kind, and interference if it says so. */
-  private mayRelax(op: number, relaxed: Relaxation): boolean {
-    const o = this.ops[op]!;
-    if (relaxed.needsInterference === true && o.solo === true) return false;
-    let names = this.concurrency.get(op);
-    if (names === undefined) {
-      names = new Set();
-      for (const p of this.ops) {
-        if (p !== o && !precedes(p, o) && !precedes(o, p)) names.add(p.op);
-      }
-      this.concurrency.set(op, names);
-    }
-    if (relaxed.concurrentWith === undefined) return names.size > 0;
-    return relaxed.concurrentWith.some((name) => names.has(name));
+    return this.rules.allowed(op, state);
   }
 
   private seen(hash: number, stateKey: string): boolean {
@@ -273,20 +238,7 @@ class Search<S> {
   }
 
   private illegal(): Verdict {
-    const best = this.best!;
-    const stuck = this.ops[best.stuck]!;
-    const placed = best.steps.map((s) => this.model.describeOperation(s.operation, s.output)).join(', ');
-    const last = best.steps.at(-1)?.state ?? this.model.describeState(this.model.init());
-    return {
-      kind: 'illegal',
-      linearization: best.steps,
-      stuck,
-      message:
-        `not linearizable: the longest linearization found places ${best.steps.length} of ${this.n} operation(s)` +
-        (placed ? ` (${placed})` : '') +
-        `, reaching state ${last}; then thread ${stuck.thread}'s ${this.model.describeOperation(stuck, stuck.result)}` +
-        ` [call ${stuck.call}, return ${stuck.return ?? 'pending'}] cannot be placed`,
-    };
+    return this.rules.illegal(this.best!.steps, this.best!.stuck);
   }
 
   private lift(op: number): void {
@@ -303,7 +255,7 @@ class Search<S> {
     this.clear(op);
     this.hash = (this.hash ^ this.opHash[op]!) >>> 0;
   }
-      /** Program order: `op`'s thread has an earlier op not linearized yet. */
+  /** Program order: `op`'s thread has an earlier op not linearized yet. */
   private waitsForThread(op: number): boolean {
     for (let k = this.start[op]!; k < this.start[op + 1]!; k++) {
       const p = this.before[k]!;

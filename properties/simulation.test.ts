@@ -1,9 +1,10 @@
 /**
  * The simulation property for every structure: the correct variants pass at
  * the CI run count under every simulated memory model; every seeded bug is
- * caught under the strongest model that can show it (sc, else tso), and its
- * shrunk counterexample printed in lincheck's layout. Ordering bugs that
- * only an unsimulated model (c11) shows are listed, skipped, with the reason.
+ * caught under the strongest model that can show it (sc, else tso, else
+ * c11), and its shrunk counterexample printed in lincheck's layout. A bug
+ * that needs a model the simulator does not run would be listed, skipped,
+ * with the reason.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ const targets = addon()
   .filter((t) => t.name in SPECS);
 
 describe.each(targets)('$name', (target) => {
-    it.each(SIMULATED_MODELS)('correct under %s: runs clean, linearizable and conserving, on every generated scenario and schedule', (memoryModel) => {
+  it.each(SIMULATED_MODELS)('correct under %s: runs clean, linearizable and conserving, on every generated scenario and schedule', (memoryModel) => {
     fc.assert(simulationProperty(target, 'correct', { memoryModel }), runOptions(400));
   });
 
@@ -27,7 +28,7 @@ describe.each(targets)('$name', (target) => {
       it.skip(`${variant}: ${needs.skip}`, () => {});
       continue;
     }
-        // Under tso a bug may need a store to stay buffered across a switch and
+    // Under tso a bug may need a store to stay buffered across a switch and
     // others flushed: random and PCT schedules (mixed) find those sooner
     // than generated choice lists, which seldom flush at the right points.
     const limits = needs.model === 'sc' ? {} : { memoryModel: needs.model, strategy: 'mixed' as const };

@@ -11,9 +11,10 @@ export function historyOfRun(run: RunResult): History {
     return: h.return,
     ...(h.result === undefined ? {} : { result: h.result }),
     solo: h.solo,
+    ...(h.after === undefined ? {} : { after: h.after }),
   }));
   for (const p of run.pending) {
-    operations.push({ thread: p.thread, op: p.op, ...(p.arg === undefined ? {} : { arg: p.arg }), call: p.call });
+    operations.push({ thread: p.thread, op: p.op, ...(p.arg === undefined ? {} : { arg: p.arg }), call: p.call, ...(p.after === undefined ? {} : { after: p.after }) });
   }
   return { format: 1, operations };
 }

@@ -30,7 +30,7 @@ import { renderFailure } from '../../fuzz/render.js';
 import { historyOfRun } from './run_history.js';
 
 export interface Spec {
-    /** The model for a scenario's setup and memory model. */
+  /** The model for a scenario's setup and memory model. */
   model(setup: Record<string, number>, memoryModel: MemoryModel): Model<readonly number[]>;
   conservation: ConservationSpec;
   /** Setup parameters to generate, with their ranges (small, so growth and wrap-around happen). */
@@ -39,7 +39,7 @@ export interface Spec {
 
 export const SPECS: Readonly<Record<string, Spec>> = {
   'chase-lev-deque': {
-        model: (s, m) => dequeModel({ maxCapacity: dequeItemLimit(s['maxCapacity'] ?? 1024), storeBuffers: m === 'tso' }),
+    model: (s, m) => dequeModel({ maxCapacity: dequeItemLimit(s['maxCapacity'] ?? 1024), weakMemory: m !== 'sc' }),
     conservation: { inserts: ['push'], removes: ['pop', 'steal'] },
     setup: { capacity: [1, 2], maxCapacity: [2, 8] },
   },
@@ -72,7 +72,7 @@ export interface CaseLimits {
    * How each case is scheduled: a generated choices list (segments), a
    * random or PCT seed, or a mix. @defaultValue 'choices'
    */
-    strategy?: 'choices' | 'random' | 'pct' | 'mixed';
+  strategy?: 'choices' | 'random' | 'pct' | 'mixed';
   /** The scenarios' memory model. @defaultValue 'sc' */
   memoryModel?: MemoryModel;
 }
@@ -88,7 +88,7 @@ export function caseArbitrary(target: TargetInfo, variant: string, limits: CaseL
   const free = target.roles.find((r) => r.maxThreads === undefined)!;
   const opsOf = (role: string) => target.ops.filter((o) => o.roles.includes(role));
   const thread = (role: string) => fc.array(fc.constantFrom(...opsOf(role).map((o) => o.name)), { minLength: 1, maxLength: limits.maxOps ?? 4 });
-    const setup = fc.record(Object.fromEntries(Object.entries(spec.setup).map(([k, [lo, hi]]) => [k, fc.integer({ min: lo, max: hi })])));
+  const setup = fc.record(Object.fromEntries(Object.entries(spec.setup).map(([k, [lo, hi]]) => [k, fc.integer({ min: lo, max: hi })])));
   const tso = limits.memoryModel === 'tso';
   const model = limits.memoryModel !== undefined && limits.memoryModel !== 'sc' ? { memoryModel: limits.memoryModel } : {};
   return fc
@@ -96,7 +96,7 @@ export function caseArbitrary(target: TargetInfo, variant: string, limits: CaseL
       first: thread((limited ?? free).name),
       others: fc.array(thread(free.name), { minLength: 1, maxLength: (limits.maxThreads ?? 3) - 1 }),
       setup,
-            // A choice past the runnable threads flushes a TSO store buffer.
+      // A choice past the runnable threads flushes a TSO store buffer.
       segments: fc.array(fc.tuple(fc.nat({ max: tso ? 5 : 2 }), fc.integer({ min: 1, max: 16 })), { maxLength: limits.maxSegments ?? 8 }),
       kind: strategyKind(limits.strategy ?? 'choices'),
       seed: fc.nat(),
@@ -107,7 +107,7 @@ export function caseArbitrary(target: TargetInfo, variant: string, limits: CaseL
       let value = 0;
       const takesArg = new Set(target.ops.filter((o) => o.takesArg).map((o) => o.name));
       const threads = [first, ...others].map((names) => names.map((op): ScenarioCall => (takesArg.has(op) ? { op, arg: ++value } : { op })));
-            return { scenario: { target: target.name, variant, setup, threads, schedule, ...model, maxSteps: 20_000 } };
+      return { scenario: { target: target.name, variant, setup, threads, schedule, ...model, maxSteps: 20_000 } };
     });
 }
 
@@ -145,8 +145,8 @@ export function judge(scenario: Scenario, run: RunResult): string | null {
 
 /** The memory models, strongest first: each allows every behaviour of the ones before it. */
 export const MEMORY_MODELS = ['sc', 'tso', 'c11'] as const;
-/** The ones the simulator runs so far. */
-export const SIMULATED_MODELS: readonly MemoryModel[] = ['sc', 'tso'];
+/** The ones the simulator runs. */
+export const SIMULATED_MODELS: readonly MemoryModel[] = ['sc', 'tso', 'c11'];
 
 /**
  * Seeded bugs that sequential consistency cannot show: the strongest model
@@ -157,10 +157,15 @@ export const WEAKEST_MODEL: Readonly<Record<string, { model: 'tso' | 'c11'; why:
     model: 'tso',
     why: "store-load reordering: pop's store to bottom waits in the owner's store buffer while it reads top, so a steal takes the same last item",
   },
-    'chase-lev-deque/steal-without-fence': {
+  'chase-lev-deque/steal-without-fence': {
     model: 'tso',
     why: "store-load reordering: the thief's hazard waits in its store buffer, the owner's reclaim sees none and frees the buffer the thief then reads",
   },
+  'chase-lev-deque/pop-stores-bottom-relaxed': {
+    model: 'c11',
+    why: "C++20's release sequences: a thief that reads pop's relaxed bottom synchronises with no push; every x86 store releases",
+  },
+  'chase-lev-deque/grow-publishes-relaxed': { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' },
   'mpmc-queue/relaxed-turn-store': { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' },
   'mpsc-queue/relaxed-link-store': { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' },
 };
