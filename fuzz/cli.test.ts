@@ -8,7 +8,7 @@
  * shards are deterministic and merge.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,7 @@ describe('lockstep CLI', () => {
     [['repro', 'x.json', '--memory-model', 'pso'], /--memory-model must be sc, tso or c11, got 'pso'/],
     [['mutants', '--memory-model', 'power'], /--memory-model must be sc, tso or c11, got 'power'/],
     [['repro'], /repro takes one failure file, got 0/],
+    [['topology', '--root', '/nonexistent'], /topology: \/nonexistent: no NUMA nodes/],
     [['mutants', '--repeat', '0'], /--repeat must be a whole number from 1 to 100/],
   ])('exits 2 on %j', (args, message) => {
     const r = run(args);
@@ -46,11 +47,30 @@ describe('lockstep CLI', () => {
   });
 
   it('prints help for every command', () => {
-    for (const command of ['', 'fuzz', 'repro', 'list', 'mutants', 'merge']) {
+    for (const command of ['', 'fuzz', 'repro', 'list', 'mutants', 'merge', 'topology']) {
       const r = run(command ? [command, '--help'] : ['--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/lockstep/);
     }
+  });
+
+  it('topology: this machine, a synthetic tree, JSON', () => {
+    const here = run(['topology']);
+    expect(here.status).toBe(0);
+    expect(here.stdout).toMatch(/NUMA topology from .*: \d+ node\(s\), \d+ CPU\(s\)/);
+    expect(here.stdout).toMatch(/this process may run on CPUs [0-9]/);
+    const root = temp();
+    for (const [node, cpus, distance] of [['node0', '0-3', '10 20'], ['node1', '4-7', '20 10']]) {
+      mkdirSync(join(root, 'devices/system/node', node!), { recursive: true });
+      writeFileSync(join(root, 'devices/system/node', node!, 'cpulist'), `${cpus}\n`);
+      writeFileSync(join(root, 'devices/system/node', node!, 'distance'), `${distance}\n`);
+    }
+    const synthetic = run(['topology', '--root', root]);
+    expect(synthetic.status).toBe(0);
+    expect(synthetic.stdout).toMatch(/2 node\(s\), 8 CPU\(s\)/);
+    expect(synthetic.stdout).toMatch(/\| 1 +\| 4-7 +\| 20 10 +\|/);
+    const json = JSON.parse(run(['topology', '--root', root, '--json']).stdout) as { topology: { nodes: { cpus: number[] }[] } };
+    expect(json.topology.nodes.map((n) => n.cpus)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
   });
 
   it('lists targets, roles, ops and variants', () => {

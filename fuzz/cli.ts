@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The lockstep CLI: fuzz campaigns, replaying failure files, listing
- * targets, mutation testing, merging shards. Exit codes: 0 all well, 1 a
+ * targets, mutation testing, merging shards, the machine's topology. Exit codes: 0 all well, 1 a
  * failure (found, or reproduced), 2 a usage error or a bad file.
  */
 import { availableParallelism } from 'node:os';
@@ -15,6 +15,8 @@ import { merge } from './merge.js';
 import { runMutants, type MutantRow } from './mutants.js';
 import { UsageError, pairsFor, parseCount, parseDuration, parseMemoryModel, parseShard, parseTargets } from './options.js';
 import { repro } from './repro.js';
+import { table } from './render.js';
+import { renderTopology } from './topology_report.js';
 
 const HELP: Record<string, string> = {
   main: `lockstep: prove lock-free code correct
@@ -27,6 +29,7 @@ Commands:
   list      the targets, their ops, roles and variants
   mutants   run a campaign against every seeded bug; print what is caught
   merge     join the outputs of a campaign's shards
+  topology  the NUMA nodes, CPUs and distances the engine sees here
 
 Exit codes: 0 all well; 1 a failure found or reproduced; 2 a usage error or bad file.
 `,
@@ -77,6 +80,14 @@ setup parameters and variants (seeded bugs).
 
 Exit 1 if a mutant that its memory model can expose was not caught.
 `,
+  topology: `lockstep topology [flags]: the NUMA nodes, their CPUs and distances,
+and the CPUs this process may run on
+
+  --root DIR   read this sysfs tree instead of the machine's  [/sys]
+  --json       print { topology, affinity } as JSON
+
+Exit 2 if the tree is missing or malformed (the message names the file).
+`,
   merge: `lockstep merge DIR... [--out DIR]: join the outputs of several campaigns
 (a campaign's shards): every failure file once, one summary.
 
@@ -102,12 +113,6 @@ const number = (n: number) => Math.round(n).toLocaleString('en-US');
 function progressLine(p: Progress): string {
   const left = p.secondsLeft === undefined ? '' : ` · ${Math.ceil(p.secondsLeft)} s left`;
   return `runs ${number(p.runs)} (${number(p.runsPerSecond)}/s) · interleavings ${number(p.interleavings)} · failures ${p.failures}${left}`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((x, c) => x.padEnd(widths[c]!)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n') + '\n';
 }
 
 function seedOf(text: string | undefined): { seed: number; given: boolean } {
@@ -189,7 +194,7 @@ function printSummary(s: Summary, live: boolean): void {
     table(
       ['target', 'variant', 'runs', 'failures', 'first failure'],
       s.pairs.map((p) => [p.target, p.variant, number(p.runs), String(p.failures), p.firstFailureSeconds === undefined ? '-' : `${p.firstFailureSeconds.toFixed(1)} s, ${p.check}`]),
-    ),
+    ) + '\n',
   );
   if (s.failures.length > 0) {
     out(`\nfailure files (replay with lockstep repro FILE):\n${s.failures.map((f) => `  ${f.path}`).join('\n')}\n`);
@@ -252,7 +257,7 @@ async function mutants(args: string[]): Promise<number> {
   if (v.json) out(JSON.stringify({ seed, rows }, null, 2) + '\n');
   else {
     out(`\nmutants, seed ${seed}:\n\n`);
-    out(table(['target', 'variant', 'model', 'caught', 'median time', 'median runs', 'check', 'shrunk (threads x ops, preemptions)'], rows.map(mutantRow)));
+    out(table(['target', 'variant', 'model', 'caught', 'median time', 'median runs', 'check', 'shrunk (threads x ops, preemptions)'], rows.map(mutantRow)) + '\n');
   }
   return rows.some((r) => r.caught !== undefined && r.caught < r.repeat) ? 1 : 0;
 }
@@ -281,6 +286,22 @@ function mergeCommand(args: string[]): number {
   return 0;
 }
 
+function topologyCommand(args: string[]): number {
+  const { values: v } = parse('topology', args, { root: { type: 'string' }, json: { type: 'boolean' } });
+  if (v.help) return out(HELP['topology']!), 0;
+  const a = addon();
+  let t;
+  try {
+    t = a.topology(v.root === undefined ? {} : { root: v.root });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const affinity = a.threadAffinity();
+  if (v.json) return out(JSON.stringify({ topology: t, affinity }, null, 2) + '\n'), 0;
+  out(renderTopology(t, affinity, (cpus) => a.formatCpuList(cpus)));
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return out(HELP['main']!), 0;
@@ -295,6 +316,8 @@ async function main(argv: string[]): Promise<number> {
       return mutants(rest);
     case 'merge':
       return mergeCommand(rest);
+    case 'topology':
+      return topologyCommand(rest);
     default:
       return usage('main', `unknown command '${command}'`);
   }

@@ -15,8 +15,8 @@ import type { HistoryEntry, PendingEntry, RunResult, Scenario, TraceEntry } from
 const describeResult = (r: HistoryEntry['result']) => (r === undefined ? '-' : r === null ? 'empty' : String(r));
 const describeCall = (op: string, arg: number | undefined) => `${op}(${arg ?? ''})`;
 
-/** Columns padded to their widest cell, with a header row. */
-function table(header: string[], rows: string[][]): string {
+/** Columns padded to their widest cell, with a header row (a markdown table, no final newline). */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((x, c) => x.padEnd(widths[c]!)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');

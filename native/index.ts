@@ -273,10 +273,53 @@ export interface LockstepAddon {
   /** What the simulator can run: each target's ops, roles, setup parameters and variants. */
   listTargets(): TargetInfo[];
 
+  /**
+   * The machine's NUMA nodes, their CPUs and distances, read from sysfs under `root` (a kernel
+   * without NUMA: one node of the online CPUs). A missing or malformed file is an Error naming it.
+   */
+  topology(options?: TopologyOptions): Topology;
+  /** "0-3,8" -> [0, 1, 2, 3, 8]; RangeError for anything that is not a CPU list (ids below 16384). */
+  parseCpuList(text: string): number[];
+  /** [0, 1, 2, 3, 8] -> "0-3,8": the shortest CPU list (any order, duplicates allowed). */
+  formatCpuList(cpus: number[]): string;
+  /**
+   * The order in which worker `self` tries the others when it steals: same NUMA node first, then
+   * by node distance, ties by index; workerCpus[i] is worker i's CPU, -1 when unpinned (last).
+   */
+  victimOrder(workerCpus: number[], self: number, options?: TopologyOptions): number[];
+  /** The CPUs the calling (JavaScript) thread may run on. */
+  threadAffinity(): number[];
+  /** Pins the calling thread to `cpus`; returns the CPUs it could run on before. Error if the kernel refuses. */
+  pinThread(cpus: number[]): number[];
+
   /** The variants of each target. */
   readonly variants: Readonly<Record<Target, readonly VariantInfo[]>>;
   /** The engine's cache-line size in bytes (padding unit). */
   readonly cacheLineSize: number;
+}
+
+export interface TopologyOptions {
+  /** The sysfs root to read (tests pass synthetic machines). @defaultValue '/sys' */
+  root?: string;
+}
+
+export interface NumaNode {
+  id: number;
+  /** Ascending; empty for a memory-only node. */
+  cpus: number[];
+  /** The same, as a CPU list: "0-3,8-11". */
+  cpuList: string;
+  /** To each node, in `nodes` order (10: local). */
+  distances: number[];
+}
+
+export interface Topology {
+  /** Where it was read: the node folder, or the online CPU list when the kernel has no NUMA. */
+  source: string;
+  /** Ascending id; never empty. */
+  nodes: NumaNode[];
+  /** How many CPUs the nodes hold. */
+  cpus: number;
 }
 
 /** Every function the addon must export; checked at load, so a stale build is caught. */
@@ -309,6 +352,12 @@ export const ADDON_FUNCTIONS = [
   'runScenario',
   'benchScenario',
   'listTargets',
+  'topology',
+  'parseCpuList',
+  'formatCpuList',
+  'victimOrder',
+  'threadAffinity',
+  'pinThread',
 ] as const satisfies readonly (keyof LockstepAddon)[];
 
 /** The command that builds the addon, named in every load error. */

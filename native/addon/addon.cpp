@@ -20,6 +20,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   init_mpsc_queue(env, exports, variants);
   init_tagged_stack(env, exports, variants);
   init_simulator(env, exports);
+  init_topology(env, exports);
   variants.Freeze();
   exports.Set("variants", variants);
   exports.Set("cacheLineSize",

@@ -11,7 +11,9 @@ export type FunctionName = { [K in keyof LockstepAddon]: LockstepAddon[K] extend
 
 export type OptionSpec =
   | { key: string; type: 'size'; fallback: number; min: number | ((prior: Record<string, number>) => number); max: number }
-  | { key: string; type: 'variant'; target: string };
+  | { key: string; type: 'variant'; target: string }
+  /** A path; any string is accepted here, whether it names a sysfs tree decides ok or Error. */
+  | { key: string; type: 'path' };
 
 export type Param =
   | { name: string; type: 'handle'; kind: HandleKind }
@@ -19,9 +21,15 @@ export type Param =
   | { name: string; type: 'value' }
   | { name: string; type: 'options'; options: OptionSpec[] }
   /** A scenario: checked exactly by properties/scenario_arguments; here only "no crash, clean error". */
-  | { name: string; type: 'scenario' };
+  | { name: string; type: 'scenario' }
+  /** An array of CPU numbers, each an integer from `min` to 16383 (-1: unpinned); `nonEmpty` when it must hold one. */
+  | { name: string; type: 'cpus'; min: number; nonEmpty?: boolean }
+  /** A CPU list's text ("0-3,8"). */
+  | { name: string; type: 'cpu list' }
+  /** A safe integer indexing the array argument before it. */
+  | { name: string; type: 'index' };
 
-export type Returns = 'undefined' | 'boolean' | 'item' | 'take' | 'items' | 'invariants' | 'object' | 'array' | { handle: HandleKind };
+export type Returns = 'undefined' | 'boolean' | 'item' | 'take' | 'items' | 'invariants' | 'object' | 'array' | 'string' | { handle: HandleKind };
 
 export interface ExportSpec {
   fn: FunctionName;
@@ -37,6 +45,7 @@ const capacity = (fallback: number): OptionSpec => ({ key: 'capacity', type: 'si
 const boundedOptions = (target: string): Param => ({ name: 'options', type: 'options', options: [capacity(1024), { key: 'variant', type: 'variant', target }] });
 const handle = (name: string, kind: HandleKind): Param => ({ name, type: 'handle', kind });
 const value: Param = { name: 'value', type: 'value' };
+const topologyOptions: Param = { name: 'options', type: 'options', options: [{ key: 'root', type: 'path' }] };
 
 /** In the order the C++ reads them: the oracle must check in the same order. */
 export const DEQUE_OPTIONS: OptionSpec[] = [
@@ -75,7 +84,29 @@ export const EXPORTS: ExportSpec[] = [
   { fn: 'runScenario', params: [{ name: 'scenario', type: 'scenario' }], required: 1, returns: 'object' },
   { fn: 'benchScenario', params: [{ name: 'scenario', type: 'scenario' }, value], required: 2, returns: 'object' },
   { fn: 'listTargets', params: [], required: 0, returns: 'array' },
+  { fn: 'topology', params: [topologyOptions], required: 0, returns: 'object' },
+  { fn: 'parseCpuList', params: [{ name: 'text', type: 'cpu list' }], required: 1, returns: 'items' },
+  { fn: 'formatCpuList', params: [{ name: 'cpus', type: 'cpus', min: 0 }], required: 1, returns: 'string' },
+  { fn: 'victimOrder', params: [{ name: 'workerCpus', type: 'cpus', min: -1 }, { name: 'self', type: 'index' }, topologyOptions], required: 2, returns: 'items' },
+  { fn: 'threadAffinity', params: [], required: 0, returns: 'items' },
+  { fn: 'pinThread', params: [{ name: 'cpus', type: 'cpus', min: 0, nonEmpty: true }], required: 1, returns: 'items' },
 ];
+
+/** CPU ids are below this (lockstep/topology.hpp kMaxCpus). */
+export const MAX_CPUS = 16384;
+
+/** Whether `text` is a CPU list ("", "0-3,8-11", a trailing newline allowed), written apart from the C++ parser. */
+export function isCpuList(text: string): boolean {
+  const trimmed = text.replace(/[\n ]+$/, '');
+  if (trimmed === '') return true;
+  return trimmed.split(',').every((item) => {
+    const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(item);
+    if (m === null) return false;
+    const first = Number(m[1]);
+    const last = m[2] === undefined ? first : Number(m[2]);
+    return first < MAX_CPUS && last < MAX_CPUS && first <= last;
+  });
+}
 
 /** What the oracle knows of a handle it was given. */
 export interface HandleState {
@@ -92,7 +123,9 @@ export type Expected =
   | { ok: true }
   | { ok: false; error: 'TypeError' | 'RangeError' | 'Error' }
   /** Either success, or a TypeError or RangeError (a scenario's own validity is not modelled here). */
-  | { ok: 'either' };
+  | { ok: 'either' }
+  /** Success or an Error: the machine decides (a sysfs path, a pin the kernel may refuse). */
+  | { ok: 'or-error' };
 const OK: Expected = { ok: true };
 const fail = (error: 'TypeError' | 'RangeError' | 'Error'): Expected => ({ ok: false, error });
 
@@ -134,7 +167,31 @@ export function expectedOutcome(
         if (!verdict.ok) return verdict;
         break;
       }
+      case 'cpus': {
+        if (!Array.isArray(arg)) return fail('TypeError');
+        if (arg.length > MAX_CPUS) return fail('RangeError');
+        for (const cpu of arg as unknown[]) {
+          if (typeof cpu !== 'number') return fail('TypeError');
+          if (!Number.isInteger(cpu) || cpu < param.min || cpu >= MAX_CPUS) return fail('RangeError');
+        }
+        if (param.nonEmpty === true && arg.length === 0) return fail('RangeError');
+        break;
+      }
+      case 'cpu list':
+        if (typeof arg !== 'string') return fail('TypeError');
+        if (!isCpuList(arg)) return fail('RangeError');
+        break;
+      case 'index':
+        if (typeof arg !== 'number') return fail('TypeError');
+        if (!Number.isSafeInteger(arg)) return fail('RangeError');
+        if (arg < 0 || arg >= (args[i - 1] as unknown[]).length) return fail('RangeError');
+        break;
     }
+  }
+  // The machine decides: a sysfs root other than this machine's, a pin.
+  const root = (args.at(-1) as { root?: unknown } | undefined)?.root;
+  if (spec.fn === 'pinThread' || (spec.params.some((p) => p.type === 'options' && p.options.some((o) => o.type === 'path')) && root !== undefined && root !== '/sys')) {
+    return { ok: 'or-error' };
   }
   return expectedRole(spec, stateOf(args[0]));
 }
@@ -151,6 +208,10 @@ function expectedOptions(options: OptionSpec[], arg: unknown, variants: Record<s
       if (v === undefined) continue;
       if (typeof v !== 'string') return fail('TypeError');
       if (!variants[option.target]!.includes(v)) return fail('RangeError');
+      continue;
+    }
+    if (option.type === 'path') {
+      if (v !== undefined && typeof v !== 'string') return fail('TypeError');
       continue;
     }
     if (v === undefined) {
@@ -192,6 +253,8 @@ export function hasReturnShape(returns: Returns, result: unknown, isHandle: (v: 
       return typeof result === 'object' && result !== null && !Array.isArray(result);
     case 'array':
       return Array.isArray(result);
+    case 'string':
+      return typeof result === 'string';
     case 'take': {
       const t = result as { kind?: unknown; value?: unknown };
       return t !== null && typeof t === 'object' && (t.kind === 'empty' || t.kind === 'retry' || (t.kind === 'success' && isItem(t.value)));
