@@ -59,6 +59,7 @@ describe('lockstep CLI', () => {
     expect(here.status).toBe(0);
     expect(here.stdout).toMatch(/NUMA topology from .*: \d+ node\(s\), \d+ CPU\(s\)/);
     expect(here.stdout).toMatch(/this process may run on CPUs [0-9]/);
+    expect(here.stdout).toMatch(/memory binding: (works \(mbind to node \d+: a touched page reports node \d+\)|not available)/);
     const root = temp();
     for (const [node, cpus, distance] of [['node0', '0-3', '10 20'], ['node1', '4-7', '20 10']]) {
       mkdirSync(join(root, 'devices/system/node', node!), { recursive: true });

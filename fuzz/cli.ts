@@ -81,10 +81,10 @@ setup parameters and variants (seeded bugs).
 Exit 1 if a mutant that its memory model can expose was not caught.
 `,
   topology: `lockstep topology [flags]: the NUMA nodes, their CPUs and distances,
-and the CPUs this process may run on
+the CPUs this process may run on, and whether memory binds to a node here
 
   --root DIR   read this sysfs tree instead of the machine's  [/sys]
-  --json       print { topology, affinity } as JSON
+  --json       print { topology, affinity, memoryBinding } as JSON
 
 Exit 2 if the tree is missing or malformed (the message names the file).
 `,
@@ -297,8 +297,9 @@ function topologyCommand(args: string[]): number {
     throw new UsageError((e as Error).message);
   }
   const affinity = a.threadAffinity();
-  if (v.json) return out(JSON.stringify({ topology: t, affinity }, null, 2) + '\n'), 0;
-  out(renderTopology(t, affinity, (cpus) => a.formatCpuList(cpus)));
+  const memoryBinding = a.memoryBinding();
+  if (v.json) return out(JSON.stringify({ topology: t, affinity, memoryBinding }, null, 2) + '\n'), 0;
+  out(renderTopology(t, affinity, (cpus) => a.formatCpuList(cpus), memoryBinding));
   return 0;
 }
 

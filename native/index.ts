@@ -291,6 +291,11 @@ export interface LockstepAddon {
   threadAffinity(): number[];
   /** Pins the calling thread to `cpus`; returns the CPUs it could run on before. Error if the kernel refuses. */
   pinThread(cpus: number[]): number[];
+  /**
+   * Whether memory can be bound to a NUMA node here: binds a fresh page (mbind) to the node of
+   * this thread's first CPU, touches it and asks the kernel (get_mempolicy) where it is.
+   */
+  memoryBinding(): { bound: boolean; node: number; pageNode: number; detail: string };
 
   /** The variants of each target. */
   readonly variants: Readonly<Record<Target, readonly VariantInfo[]>>;
@@ -358,6 +363,7 @@ export const ADDON_FUNCTIONS = [
   'victimOrder',
   'threadAffinity',
   'pinThread',
+  'memoryBinding',
 ] as const satisfies readonly (keyof LockstepAddon)[];
 
 /** The command that builds the addon, named in every load error. */

@@ -4,7 +4,8 @@
  * are the machine's, every CPU in exactly one node; the steal victim order
  * tries same-node workers first, then by distance, ties by index; bad
  * sysfs contents are an Error naming the file, never a crash. Pinning is
- * checked on this machine against /proc's own account of the thread. The
+ * checked on this machine against /proc's own account of the thread, and
+ * memory binding against get_mempolicy's account of a touched page. The
  * checks are shown to fail on wrong answers (a victim order by index, one
  * by distance alone; a formatter that drops a CPU).
  */
@@ -253,6 +254,14 @@ describe('pinning, on this machine', () => {
     a.pinThread(node.cpus);
     expect(a.threadAffinity()).toEqual(node.cpus.filter((c) => before.includes(c)));
     a.pinThread(before);
+  });
+
+  it('memory bound to a node comes from it (or it says why binding is not available)', () => {
+    const m = a.memoryBinding();
+    const node = a.topology().nodes.find((n) => n.cpus.includes(a.threadAffinity()[0]!))!;
+    expect(m.node).toBe(node.id);
+    if (m.bound) expect(m.pageNode).toBe(m.node);
+    else expect(m.detail).toMatch(/^mbind: /);
   });
 
   it('a CPU that is not there is an Error, and the affinity is unchanged', () => {

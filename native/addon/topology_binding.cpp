@@ -1,10 +1,13 @@
 // topology_binding.cpp — the machine's topology and thread pinning from
 // JavaScript: topology, parseCpuList, formatCpuList, victimOrder,
-// threadAffinity, pinThread (lockstep/topology.hpp).
+// threadAffinity, pinThread, memoryBinding (lockstep/topology.hpp).
 //
 // Bad arguments are TypeErrors and RangeErrors naming the argument; a
 // sysfs tree that is missing or malformed, or a pin the kernel refuses, is
 // an Error whose message names the file or the call.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <system_error>
 #include <vector>
@@ -159,6 +162,39 @@ Napi::Value pin_thread(const Napi::CallbackInfo& info) {
   }
 }
 
+// memoryBinding(): can memory be bound to a node here? Binds one fresh
+// page to the node of the calling thread's first CPU, touches it and asks
+// the kernel where it is.
+Napi::Value memory_binding(const Napi::CallbackInfo& info) {
+  expect_arity(info, "memoryBinding", 0, 0);
+  Napi::Env env = info.Env();
+  const Topology t = read(env, "memoryBinding", "/sys");
+  const int index = t.node_of(current_thread_affinity().front());
+  const int node = t.nodes[static_cast<std::size_t>(index < 0 ? 0 : index)].id;
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  void* p = ::mmap(nullptr, page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw_error(env, "memoryBinding: mmap failed");
+  std::string why;
+  try {
+    why = bind_memory_to_node(p, page, node);
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  static_cast<volatile char*>(p)[0] = 1; // the first touch places it
+  const int placed = node_of_page(p);
+  ::munmap(p, page);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("bound", why.empty());
+  out.Set("node", node);
+  out.Set("pageNode", placed);
+  out.Set("detail", why.empty() ? "mbind to node " + std::to_string(node) +
+                                      ": a touched page reports node " +
+                                      std::to_string(placed)
+                                : why);
+  return out;
+}
+
 } // namespace
 
 void init_topology(Napi::Env env, Napi::Object exports) {
@@ -172,6 +208,8 @@ void init_topology(Napi::Env env, Napi::Object exports) {
   exports.Set("threadAffinity",
               Napi::Function::New(env, thread_affinity, "threadAffinity"));
   exports.Set("pinThread", Napi::Function::New(env, pin_thread, "pinThread"));
+  exports.Set("memoryBinding",
+              Napi::Function::New(env, memory_binding, "memoryBinding"));
 }
 
 } // namespace lockstep::addon

@@ -1,9 +1,12 @@
 // topology_test.cpp — CPU lists, a synthetic two-node machine read from a
-// temporary sysfs tree, its errors, the steal victim order, and pinning
-// the test's own thread (sched_getaffinity reads it back), under ASan and
-// UBSan.
+// temporary sysfs tree, its errors, the steal victim order, pinning the
+// test's own thread (sched_getaffinity reads it back) and memory bound to
+// a node (get_mempolicy reads it back), under ASan and UBSan.
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -136,4 +139,38 @@ LOCKSTEP_TEST("semantics/pinning this thread reads back") {
   }
   CHECK(refused);
   CHECK(lockstep::current_thread_affinity() == before);
+}
+
+LOCKSTEP_TEST("semantics/memory bound to a node comes from it") {
+  const lockstep::Topology t = read_topology();
+  const int cpu = lockstep::current_thread_affinity().front();
+  const int node = t.nodes[static_cast<std::size_t>(t.node_of(cpu))].id;
+  const std::size_t bytes = std::size_t{1} << 20;
+  void* region = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(region != MAP_FAILED);
+  const std::string why = lockstep::bind_memory_to_node(region, bytes, node);
+  std::memset(region, 1, bytes); // the first touch places the pages
+  if (why.empty()) {
+    CHECK_EQ(lockstep::node_of_page(region), node);
+    CHECK_EQ(lockstep::node_of_page(static_cast<char*>(region) + bytes - 1),
+             node);
+  } else {
+    std::printf("  (memory binding not available here: %s)\n", why.c_str());
+  }
+  bool threw = false;
+  try {
+    lockstep::bind_memory_to_node(region, bytes, 1000); // no such node
+  } catch (const std::invalid_argument&) {
+    threw = true;
+  }
+  CHECK(threw || !why.empty());
+  threw = false;
+  try {
+    lockstep::bind_memory_to_node(static_cast<char*>(region) + 1, 64, node);
+  } catch (const std::invalid_argument&) {
+    threw = true;
+  }
+  CHECK(threw);
+  ::munmap(region, bytes);
 }

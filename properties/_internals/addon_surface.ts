@@ -90,6 +90,7 @@ export const EXPORTS: ExportSpec[] = [
   { fn: 'victimOrder', params: [{ name: 'workerCpus', type: 'cpus', min: -1 }, { name: 'self', type: 'index' }, topologyOptions], required: 2, returns: 'items' },
   { fn: 'threadAffinity', params: [], required: 0, returns: 'items' },
   { fn: 'pinThread', params: [{ name: 'cpus', type: 'cpus', min: 0, nonEmpty: true }], required: 1, returns: 'items' },
+  { fn: 'memoryBinding', params: [], required: 0, returns: 'object' },
 ];
 
 /** CPU ids are below this (lockstep/topology.hpp kMaxCpus). */

@@ -1,6 +1,7 @@
 // topology.hpp — the machine's NUMA nodes, their CPUs and distances, read
-// from sysfs; thread pinning; and the order in which a worker tries its
-// peers when it steals (same node first, then by distance).
+// from sysfs; thread pinning; binding memory to a node; and the order in
+// which a worker tries its peers when it steals (same node first, then by
+// distance).
 //
 // Linux describes NUMA under <root>/devices/system/node: one nodeN folder
 // per node, with `cpulist` (its CPUs as a CPU list, "0-3,8-11") and
@@ -16,11 +17,15 @@
 //   lockstep::pin_current_thread(t.nodes[0].cpus);             // node 0
 #pragma once
 
+#include <linux/mempolicy.h>
 #include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <span>
@@ -281,6 +286,47 @@ inline void pin_current_thread(std::span<const int> cpus) {
   if (sched_setaffinity(0, sizeof set, &set) != 0)
     throw std::system_error(errno, std::generic_category(),
                             "sched_setaffinity");
+}
+
+// Binds the pages of [addr, addr + bytes) to NUMA node `node` (mbind(2),
+// MPOL_BIND): they come from that node's memory when first touched.
+// Returns "" when bound, else why not — the kernel has no NUMA system
+// calls (ENOSYS) or forbids them here (EPERM: container seccomp profiles
+// may) — leaving the memory as it was: the fallback, on which a one-node
+// machine loses nothing. Throws std::invalid_argument for an address that
+// is not page-aligned, or a node the kernel does not have.
+inline std::string bind_memory_to_node(void* addr, std::size_t bytes,
+                                       int node) {
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  if (reinterpret_cast<std::uintptr_t>(addr) % page != 0)
+    throw std::invalid_argument("the address is not page-aligned");
+  if (node < 0 || node >= kMaxCpus)
+    throw std::invalid_argument("node " + std::to_string(node) +
+                                " is not between 0 and " +
+                                std::to_string(kMaxCpus - 1));
+  constexpr int kBits = 8 * sizeof(unsigned long);
+  std::vector<unsigned long> mask(static_cast<std::size_t>(node / kBits + 1));
+  mask[static_cast<std::size_t>(node / kBits)] = 1UL << (node % kBits);
+  if (::syscall(SYS_mbind, addr, bytes, MPOL_BIND, mask.data(),
+                mask.size() * kBits + 1, 0) == 0) {
+    return "";
+  }
+  const int err = errno;
+  if (err == EINVAL)
+    throw std::invalid_argument("the kernel has no node " +
+                                std::to_string(node));
+  return std::string("mbind: ") + std::generic_category().message(err);
+}
+
+// The node of the (touched) page at `addr`, or -1 when the kernel cannot
+// say (get_mempolicy(2) with MPOL_F_NODE | MPOL_F_ADDR).
+inline int node_of_page(const void* addr) noexcept {
+  int node = -1;
+  if (::syscall(SYS_get_mempolicy, &node, nullptr, 0, addr,
+                MPOL_F_NODE | MPOL_F_ADDR) != 0) {
+    return -1;
+  }
+  return node;
 }
 
 } // namespace lockstep
