@@ -25,7 +25,7 @@ describe.each(targets)('$name', (target) => {
   for (const { name: variant } of target.variants.slice(1)) {
     const needs = mutantModel(target.name, variant);
     if ('skip' in needs) {
-      it.skip(`${variant}: ${needs.skip}`, () => {});
+      it.skip(`${variant}: ${needs.skip}`, () => {}); // reason: the bug needs a memory model not simulated (none today; the title says which)
       continue;
     }
     // Under tso a bug may need a store to stay buffered across a switch and

@@ -247,6 +247,13 @@ int Execution::choose_value(int k) {
   return choice;
 }
 
+std::uint32_t Execution::c11_place(const void* location, std::size_t size,
+                                   std::memory_order order) {
+  c11_.places(current_, location, size, location, order, places_);
+  const int k = static_cast<int>(places_.size());
+  return places_[static_cast<std::size_t>(k >= 2 ? choose_value(k) : 0)];
+}
+
 void Execution::c11_load(const void* location, void* out, std::size_t size,
                          std::memory_order order) {
   const C11Memory::Visible v =
@@ -264,12 +271,9 @@ void Execution::c11_store(void* location, const void* value, std::size_t size,
                           bool pointer) {
   std::uint64_t bytes = 0;
   std::memcpy(&bytes, value, size);
-  c11_.places(current_, location, size, location, order, places_);
-  const int k = static_cast<int>(places_.size());
-  const int choice = k >= 2 ? choose_value(k) : 0;
   const bool newest =
-      c11_.store(current_, location, places_[static_cast<std::size_t>(choice)],
-                 bytes, order, traced, pointer);
+      c11_.store(current_, location, c11_place(location, size, order), bytes,
+                 order, traced, pointer);
   if (newest) {
     std::memcpy(location, value, size);
   } else if (tracing_) {
@@ -279,14 +283,11 @@ void Execution::c11_store(void* location, const void* value, std::size_t size,
 
 void Execution::c11_rmw_read(const void* location, void* out, std::size_t size,
                              std::memory_order order) {
-  c11_.places(current_, location, size, location, order, places_);
-  const int k = static_cast<int>(places_.size());
-  const int choice = k >= 2 ? choose_value(k) : 0;
   rmw_location_ = location;
-  rmw_at_ = places_[static_cast<std::size_t>(choice)];
+  rmw_at_ = c11_place(location, size, order);
   std::memcpy(out, &c11_.before(location, rmw_at_).bytes, size);
   // Not the newest store: it goes before a newer one.
-  if (tracing_ && choice != k - 1) result_.trace.back().stale = true;
+  if (tracing_ && rmw_at_ != places_.back()) result_.trace.back().stale = true;
 }
 
 void Execution::c11_rmw_write(void* location, const void* value,

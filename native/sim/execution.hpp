@@ -258,6 +258,10 @@ private:
   // C11: the strategy's pick among k >= 2 stores a load may read, or
   // places a store may take.
   int choose_value(int k);
+  // C11: the place in modification order a store or read-modify-write at
+  // `location` takes (a choice among c11_.places, left in places_).
+  std::uint32_t c11_place(const void* location, std::size_t size,
+                          std::memory_order order);
   // After a run: writes every store still buffered (oldest first, thread
   // by thread), except to freed blocks; no steps, no trace.
   void flush_all() noexcept;
