@@ -4,14 +4,15 @@
  * the table says, per mutant, whether it was caught, the median time and
  * runs to the first failure (time includes starting the worker), the check
  * that failed and the shrunk size. Each mutant runs under the strongest
- * memory model that can show it (sc, else tso, else c11), or `memoryModel` when given;
+ * memory model that can show it (sc, else tso, else c11), or `memoryModel` when given,
+ * with mixed strategies (or the one MUTANT_SEARCH names for it);
  * mutants it cannot show are listed with the reason instead of run.
  */
 import { pairsFor } from './options.js';
 import { runCampaign } from './campaign.js';
 import { deriveSeed } from './seeds.js';
 import type { MemoryModel } from '../native/index.js';
-import { MEMORY_MODELS, mutantModel, WEAKEST_MODEL } from '../properties/_internals/simulation.js';
+import { MEMORY_MODELS, MUTANT_SEARCH, mutantModel, WEAKEST_MODEL } from '../properties/_internals/simulation.js';
 
 export interface MutantRow {
   target: string;
@@ -55,7 +56,8 @@ export async function runMutants(o: {
       const seconds: number[] = [];
       const runs: number[] = [];
       for (let r = 0; r < o.repeat; r++) {
-        const summary = await runCampaign({ pairs: [pair], strategy: 'mixed', memoryModel: model as MemoryModel, seconds: o.seconds, jobs: o.jobs, seed: deriveSeed(o.seed, r), out: o.out, stopAtFirstFailure: true });
+        const strategy = MUTANT_SEARCH[`${pair.target}/${pair.variant}`]?.strategy ?? 'mixed';
+        const summary = await runCampaign({ pairs: [pair], strategy, memoryModel: model as MemoryModel, seconds: o.seconds, jobs: o.jobs, seed: deriveSeed(o.seed, r), out: o.out, stopAtFirstFailure: true });
         const p = summary.pairs[0]!;
         if (p.firstFailureSeconds !== undefined) {
           seconds.push(p.firstFailureSeconds);

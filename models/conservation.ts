@@ -2,7 +2,9 @@
  * Conservation: after a run the structure is drained, and the multiset of
  * items that came out (every successful pop/steal, then the drain) must
  * equal the multiset that went in (every accepted push). Nothing lost,
- * nothing twice, nothing invented. Checked only on histories without
+ * nothing twice, nothing invented. A structure that starts full (a pool's
+ * blocks) names what it holds before the run: `initial`. Checked only on
+ * histories without
  * pending operations (a pending push may or may not have inserted).
  *
  * @example
@@ -15,12 +17,15 @@ export interface ConservationSpec {
   readonly inserts: readonly string[];
   /** Ops that remove the item they return (a number). */
   readonly removes: readonly string[];
+  /** What the structure holds before the run. @defaultValue [] */
+  readonly initial?: readonly number[];
 }
 
 /** null when conserved; else what was lost, duplicated or invented. */
 export function checkConservation(history: History, drained: readonly number[], spec: ConservationSpec): string | null {
   const count = new Map<number, number>();
   const add = (v: number, d: number) => count.set(v, (count.get(v) ?? 0) + d);
+  for (const v of spec.initial ?? []) add(v, 1);
   for (const op of history.operations) {
     if (op.return === undefined) return null; // pending: cannot tell
     if (spec.inserts.includes(op.op) && op.result === true) add(op.arg as number, 1);
@@ -35,7 +40,7 @@ export function checkConservation(history: History, drained: readonly number[], 
   }
   if (lost.length === 0 && extra.length === 0) return null;
   const parts: string[] = [];
-  if (lost.length) parts.push(`lost ${lost.join(', ')} (pushed, never taken out)`);
-  if (extra.length) parts.push(`taken out once too often ${extra.join(', ')} (duplicated, or never pushed)`);
+  if (lost.length) parts.push(`lost ${lost.join(', ')} (put in, never taken out)`);
+  if (extra.length) parts.push(`taken out once too often ${extra.join(', ')} (duplicated, or never put in)`);
   return `not conserved: ${parts.join('; ')}`;
 }

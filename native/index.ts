@@ -31,6 +31,8 @@ export type MpmcQueueHandle = Handle<'mpmc queue'>;
 export type MpscQueueHandle = Handle<'mpsc queue'>;
 export type MpscConsumerHandle = Handle<'mpsc consumer'>;
 export type TaggedStackHandle = Handle<'tagged stack'>;
+export type ArenaHandle = Handle<'arena'>;
+export type BlockPoolHandle = Handle<'block pool'>;
 export type AnyHandle =
   | DequeHandle
   | DequeWorkerHandle
@@ -38,13 +40,61 @@ export type AnyHandle =
   | MpmcQueueHandle
   | MpscQueueHandle
   | MpscConsumerHandle
-  | TaggedStackHandle;
+  | TaggedStackHandle
+  | ArenaHandle
+  | BlockPoolHandle;
+
+export interface ArenaOptions {
+  /** The region's size, rounded up to whole pages: 1 to 256 MiB. @defaultValue 1 MiB */
+  bytes?: number;
+  /** auto: explicit huge pages, else transparent, else normal; require: explicit or an Error. @defaultValue 'auto' */
+  hugePages?: 'auto' | 'never' | 'require';
+  /** @defaultValue 'correct' */
+  variant?: string;
+}
+
+/** An arena's or a pool's counters: bytes, and successful allocations ever. */
+export interface ArenaStats {
+  reserved: number;
+  /** Bytes handed out since the last reset, padding included. */
+  used: number;
+  highWater: number;
+  allocations: number;
+  /** What backs the region: 'explicit' (hugetlb), 'transparent' or 'normal' pages. */
+  pages: 'explicit' | 'transparent' | 'normal';
+}
+
+export interface PoolOptions {
+  /** 1 to 4096. @defaultValue 64 */
+  blockSize?: number;
+  /** 1 to 65536. @defaultValue 1024 */
+  blocks?: number;
+  /** A power of two from 1 to 4096; blocks start every blockSize rounded up to it. @defaultValue 8 */
+  alignment?: number;
+  /** @defaultValue 'correct' */
+  variant?: string;
+}
+
+export interface PoolStats {
+  blockSize: number;
+  /** Bytes from one block to the next. */
+  stride: number;
+  blocks: number;
+  reserved: number;
+  /** Bytes of the blocks handed out and not freed. */
+  used: number;
+  /** Bytes of the blocks ever handed out. */
+  highWater: number;
+  allocations: number;
+}
 
 /** The result of a steal or an MPSC pop: Retry means "lost a race, not necessarily empty". */
 export type Take = { kind: 'empty' } | { kind: 'retry' } | { kind: 'success'; value: number };
 
 /** The engine's structures, by their target names. */
-export type Target = 'chase-lev-deque' | 'mpmc-queue' | 'mpsc-queue' | 'tagged-stack';
+/** The structures that hold items: push in, pop (or steal) out. */
+export type CollectionTarget = 'chase-lev-deque' | 'mpmc-queue' | 'mpsc-queue' | 'tagged-stack';
+export type Target = CollectionTarget | 'arena' | 'block-pool';
 
 /** A variant of a target: `correct` or a seeded bug (mutant). */
 export interface VariantInfo {
@@ -265,6 +315,22 @@ export interface LockstepAddon {
   stackItems(stack: TaggedStackHandle): number[];
   stackCheckInvariants(stack: TaggedStackHandle): string | null;
 
+  /** An arena over a region mapped (and touched) now. RangeError for bad options; Error when the region cannot be had. */
+  arenaCreate(options?: ArenaOptions): ArenaHandle;
+  /** The block's byte offset from the region's start (page-aligned), or undefined when it does not fit. alignment: a power of two to 4096, default 8. */
+  arenaAllocate(arena: ArenaHandle, bytes: number, alignment?: number): number | undefined;
+  /** Every block back at once. */
+  arenaReset(arena: ArenaHandle): void;
+  arenaStats(arena: ArenaHandle): ArenaStats;
+  /** A fixed-block pool over a region mapped now. */
+  poolCreate(options?: PoolOptions): BlockPoolHandle;
+  /** A free block's byte offset, or undefined when every block is in use. */
+  poolAllocate(pool: BlockPoolHandle): number | undefined;
+  /** Gives back the block at `offset`: an Error unless it is a block handed out and not freed since. */
+  poolFree(pool: BlockPoolHandle, offset: number): void;
+  poolStats(pool: BlockPoolHandle): PoolStats;
+  poolCheckInvariants(pool: BlockPoolHandle): string | null;
+
   /** Runs a scenario in the simulator: one run, or for the exhaustive kind every schedule within the bound. */
   runScenario(scenario: Scenario & { schedule: { kind: 'exhaustive' } }): ExhaustiveResult;
   runScenario(scenario: Scenario): RunResult;
@@ -354,6 +420,15 @@ export const ADDON_FUNCTIONS = [
   'stackTryPop',
   'stackItems',
   'stackCheckInvariants',
+  'arenaCreate',
+  'arenaAllocate',
+  'arenaReset',
+  'arenaStats',
+  'poolCreate',
+  'poolAllocate',
+  'poolFree',
+  'poolStats',
+  'poolCheckInvariants',
   'runScenario',
   'benchScenario',
   'listTargets',

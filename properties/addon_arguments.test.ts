@@ -63,6 +63,7 @@ function checkCall(spec: ExportSpec, args: readonly unknown[], stateOf: (v: unkn
 const POOL_REFS = [
   'deque busy', 'deque fresh', 'deque closed', 'worker', 'stealer', 'worker closed', 'worker of closed deque',
   'mpmc', 'mpmc closed', 'mpsc busy', 'mpsc fresh', 'mpsc closed', 'consumer', 'consumer closed', 'stack', 'stack closed',
+  'arena', 'arena closed', 'pool', 'pool closed',
 ] as const;
 type PoolRef = (typeof POOL_REFS)[number];
 type Arg = { ref: PoolRef } | { raw: unknown };
@@ -86,6 +87,10 @@ function makePool(): { values: Record<PoolRef, unknown>; states: Map<unknown, Ha
   a.close(closedConsumer);
   const stackClosed = a.stackCreate({ capacity: 4 });
   a.close(stackClosed);
+  const arenaClosed = a.arenaCreate({ bytes: 4096 });
+  a.close(arenaClosed);
+  const poolClosed = a.poolCreate({ blocks: 4 });
+  a.close(poolClosed);
   const values: Record<PoolRef, unknown> = {
     'deque busy': busy,
     'deque fresh': a.dequeCreate({ capacity: 4 }),
@@ -103,6 +108,10 @@ function makePool(): { values: Record<PoolRef, unknown>; states: Map<unknown, Ha
     'consumer closed': closedConsumer,
     stack: a.stackCreate({ capacity: 4 }),
     'stack closed': stackClosed,
+    arena: a.arenaCreate({ bytes: 4096 }),
+    'arena closed': arenaClosed,
+    pool: a.poolCreate({ blocks: 4 }),
+    'pool closed': poolClosed,
   };
   const open = (kind: HandleState['kind'], extra: Partial<HandleState> = {}): HandleState => ({ kind, closed: false, ...extra });
   const closed = (kind: HandleState['kind']): HandleState => ({ kind, closed: true });
@@ -123,6 +132,10 @@ function makePool(): { values: Record<PoolRef, unknown>; states: Map<unknown, Ha
     [values['consumer closed'], closed('mpsc consumer')],
     [values.stack, open('tagged stack')],
     [values['stack closed'], closed('tagged stack')],
+    [values.arena, open('arena')],
+    [values['arena closed'], closed('arena')],
+    [values.pool, open('block pool')],
+    [values['pool closed'], closed('block pool')],
   ]);
   return { values, states };
 }
@@ -130,11 +143,11 @@ function makePool(): { values: Record<PoolRef, unknown>; states: Map<unknown, Ha
 const poolArg = fc.constantFrom(...POOL_REFS).map((ref): Arg => ({ ref }));
 const raw = (arb: fc.Arbitrary<unknown>) => arb.map((v): Arg => ({ raw: v }));
 const awkwardNumbers = fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 0.5, 1.5, -1, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 20, 2 ** 20 + 1);
-const optionKeys = fc.constantFrom('capacity', 'maxCapacity', 'maxStealers', 'variant', 'size', 'Capacity', 'root');
+const optionKeys = fc.constantFrom('capacity', 'maxCapacity', 'maxStealers', 'variant', 'size', 'Capacity', 'root', 'bytes', 'hugePages', 'blockSize', 'blocks', 'alignment');
 const optionValues = fc.oneof(
   fc.integer({ min: -2, max: 40 }),
   awkwardNumbers,
-  fc.constantFrom(...Object.values(variantNames).flat(), 'nope', '', '/sys', '/nonexistent'),
+  fc.constantFrom(...Object.values(variantNames).flat(), 'nope', '', '/sys', '/nonexistent', 'auto', 'never', 'require'),
   fc.anything(),
 );
 const cpuNumbers = fc.oneof(fc.integer({ min: -2, max: 3 }), fc.integer({ min: 0, max: 20_000 }), awkwardNumbers);
@@ -170,6 +183,10 @@ function argFor(param: Param): fc.Arbitrary<Arg> {
       return fc.oneof({ weight: 4, arbitrary: raw(cpuListText) }, { weight: 1, arbitrary: raw(fc.anything()) }, { weight: 1, arbitrary: poolArg });
     case 'index':
       return fc.oneof(raw(fc.integer({ min: -1, max: 5 })), raw(awkwardNumbers), raw(fc.anything()));
+    case 'size':
+    case 'power of two':
+    case 'block offset':
+      return fc.oneof(raw(fc.integer({ min: -2, max: 4100 })), raw(fc.constantFrom(64, 128, 2 ** 40, 2 ** 40 + 1)), raw(awkwardNumbers), raw(fc.anything()), poolArg);
   }
 }
 
@@ -200,6 +217,7 @@ describe('the addon under arbitrary arguments', () => {
 
   // ---- Property 2: sequences of calls over live handles ---------------------------------
 
+  const CREATE_OPTIONS: Record<string, object> = { dequeCreate: { capacity: 2, maxStealers: 2 }, arenaCreate: { bytes: 64 }, poolCreate: { blocks: 4, blockSize: 16 } };
   const step = fc.record({ spec: fc.constantFrom(...EXPORTS), picks: fc.array(fc.nat(), { minLength: 2, maxLength: 2 }), value: fc.integer() });
 
   it('create, use and close in any order: only the errors the oracle names', () => {
@@ -218,10 +236,12 @@ describe('the addon under arbitrary arguments', () => {
         for (const { spec, picks, value } of steps) {
           const pick = (i: number) => (handles.length === 0 ? undefined : handles[picks[i]! % handles.length]!.value);
           const args = spec.params.map((param, i) => {
-            if (param.type === 'value' || param.type === 'index') return value;
+            if (param.type === 'value' || param.type === 'index' || param.type === 'size') return value;
+            if (param.type === 'power of two') return 2 ** (Math.abs(value) % 4);
+            if (param.type === 'block offset') return (Math.abs(value) % 4) * 16; // a block, live or not
             if (param.type === 'cpus') return [Math.abs(value) % 2];
             if (param.type === 'cpu list') return '0-1';
-            if (param.type === 'options') return spec.fn === 'dequeCreate' ? { capacity: 2, maxStealers: 2 } : { capacity: 2 };
+            if (param.type === 'options') return CREATE_OPTIONS[spec.fn] ?? { capacity: 2 };
             return pick(i);
           });
           const { ok, result } = checkCall(spec, args, stateOf);

@@ -73,7 +73,8 @@ const mutations: Mutation[] = [
   { name: 'a thread not an array', field: /scenario.threads\[0\] must be an array/, apply: (s) => ({ ...s, threads: [5, ...s.threads.slice(1)] }) },
   { name: 'unknown op', field: /scenario.threads\[0\]\[0\].op must be one of/, apply: (s) => ({ ...s, threads: [[{ op: 'nope' }, ...s.threads[0]!], ...s.threads.slice(1)] }) },
   { name: 'call with an extra field', field: /scenario.threads\[0\]\[0\] has an unknown field 'args'/, apply: (s) => ({ ...s, threads: [[{ op: firstOp(s), args: 1 }], ...s.threads.slice(1)] }) },
-  { name: 'unsafe arg', field: /scenario.threads\[0\]\[0\].arg must be an integer/, apply: (s) => ({ ...s, threads: [[{ op: argOp(s), arg: 1.5 }], ...s.threads.slice(1)] }) },
+  // A target whose ops take no argument (the block pool) refuses any arg.
+  { name: 'unsafe arg', field: /scenario.threads\[0\]\[0\].arg must be (an integer|absent: \S+ takes no argument)/, apply: (s) => ({ ...s, threads: [[{ op: argOp(s), arg: 1.5 }], ...s.threads.slice(1)] }) },
   { name: 'schedule kind unknown', field: /scenario.schedule.kind must be one of/, apply: (s) => ({ ...s, schedule: { kind: 'fair' } }) },
   { name: 'choice negative', field: /scenario.schedule.choices\[0\] must be an integer/, apply: (s) => ({ ...s, schedule: { kind: 'choices', choices: [-1] } }) },
   { name: 'seed on choices', field: /scenario.schedule.seed does not apply/, apply: (s) => ({ ...s, schedule: { kind: 'choices', seed: 1 } }) },
@@ -87,7 +88,8 @@ function firstOp(s: Scenario): string {
   return targets.find((t) => t.name === s.target)!.ops[0]!.name;
 }
 function argOp(s: Scenario): string {
-  return targets.find((t) => t.name === s.target)!.ops.find((o) => o.takesArg)!.name;
+  const ops = targets.find((t) => t.name === s.target)!.ops;
+  return (ops.find((o) => o.takesArg) ?? ops[0]!).name;
 }
 
 function wellFormed(r: RunResult, s: Scenario): void {

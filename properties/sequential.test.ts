@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { addon, type Target } from '../native/index.js';
+import { addon, type CollectionTarget } from '../native/index.js';
 import { runOptions } from './_internals/run_options.js';
 import { runSequential, sequentialProperty, sequentialTargets } from './sequential.js';
 
-const targets = Object.keys(sequentialTargets) as Target[];
+const targets = Object.keys(sequentialTargets) as CollectionTarget[];
 
 describe('sequential semantics through the addon', () => {
   it.each(targets)('%s (correct) matches its model on every sequence', (target) => {

@@ -15,7 +15,7 @@ import { boundedStackModel } from '../models/bounded_stack.js';
 import { mpscQueueModel } from '../models/mpsc_queue.js';
 import { dequeModel } from '../models/deque.js';
 import { sameOutput, type Model } from '../models/model.js';
-import { addon, type Take, type Target } from '../native/index.js';
+import { addon, type Take, type CollectionTarget } from '../native/index.js';
 
 type Op = { op: 'push'; arg: number } | { op: 'pop' } | { op: 'steal' };
 type Output = boolean | number | null;
@@ -30,7 +30,7 @@ export interface Subject {
 }
 
 export interface SequentialTarget {
-  readonly target: Target;
+  readonly target: CollectionTarget;
   readonly model: Model<readonly number[]>;
   readonly ops: fc.Arbitrary<Op[]>;
   subject(variant: string): Subject;
@@ -58,7 +58,7 @@ const unexpected = (op: Op): never => {
 const DEQUE = { capacity: 2, maxCapacity: 16 };
 const BOUNDED = { capacity: 3 };
 
-export const sequentialTargets: Readonly<Record<Target, SequentialTarget>> = {
+export const sequentialTargets: Readonly<Record<CollectionTarget, SequentialTarget>> = {
   'chase-lev-deque': {
     target: 'chase-lev-deque',
     model: dequeModel({ maxCapacity: DEQUE.maxCapacity }),

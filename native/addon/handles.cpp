@@ -41,6 +41,10 @@ const char* kind_noun(Kind kind) {
     return "mpsc consumer";
   case Kind::kTaggedStack:
     return "tagged stack";
+  case Kind::kArena:
+    return "arena";
+  case Kind::kBlockPool:
+    return "block pool";
   }
   return "unknown";
 }
@@ -48,7 +52,8 @@ const char* kind_noun(Kind kind) {
 std::string handle_phrase(Kind kind, bool closed) {
   const std::string noun = kind_noun(kind);
   if (closed) return "a closed " + noun + " handle";
-  return (noun.rfind("mp", 0) == 0 ? "an " : "a ") + noun + " handle";
+  const bool vowel_sound = noun.rfind("mp", 0) == 0 || noun[0] == 'a';
+  return (vowel_sound ? "an " : "a ") + noun + " handle";
 }
 
 Napi::Value wrap_handle(Napi::Env env, std::unique_ptr<Handle> handle) {

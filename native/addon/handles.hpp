@@ -31,6 +31,8 @@ enum class Kind : std::uint8_t {
   kMpscQueue,
   kMpscConsumer,
   kTaggedStack,
+  kArena,
+  kBlockPool,
 };
 
 // "deque", "deque worker", ... as in "a deque worker handle".

@@ -15,7 +15,7 @@ const a = addon();
 describe('listTargets', () => {
   it('lists every structure with the same variants as the direct bindings, and the litmus target', () => {
     const targets = a.listTargets();
-    expect(targets.map((t) => t.name)).toEqual(['chase-lev-deque', 'mpmc-queue', 'mpsc-queue', 'tagged-stack', 'litmus']);
+    expect(targets.map((t) => t.name)).toEqual(['chase-lev-deque', 'mpmc-queue', 'mpsc-queue', 'tagged-stack', 'arena', 'block-pool', 'litmus']);
     for (const t of targets) {
       expect(t.ops.length).toBeGreaterThan(0);
       expect(t.variants[0]?.name).toBe('correct');

@@ -78,6 +78,8 @@ TargetInfo chase_lev_deque_target();
 TargetInfo mpmc_queue_target();
 TargetInfo mpsc_queue_target();
 TargetInfo tagged_stack_target();
+TargetInfo arena_target();
+TargetInfo block_pool_target();
 TargetInfo litmus_target();
 
 // Variant rows from a structure's variant list (its Bugs types), with the
@@ -85,6 +87,13 @@ TargetInfo litmus_target();
 template <class Variants, class Factory, class MakeFor>
 void add_variants(std::vector<VariantInfo>& variants,
                   std::vector<Factory>& makers, MakeFor make_for);
+
+using Maker = std::unique_ptr<Instance> (*)(const TargetSetup&);
+
+// Sets t.variants from `Variants` and t.make to build InstanceOf<Bugs>
+// (constructed from the TargetSetup) for the variant asked.
+template <class Variants, template <class> class InstanceOf>
+void set_variants(TargetInfo& t);
 
 } // namespace lockstep::sim
 
@@ -98,4 +107,15 @@ void lockstep::sim::add_variants(std::vector<VariantInfo>& variants,
     variants.push_back({Bugs::kVariant, Bugs::kDescription});
     makers.push_back(make_for.template operator()<Bugs>());
   });
+}
+
+template <class Variants, template <class> class InstanceOf>
+void lockstep::sim::set_variants(TargetInfo& t) {
+  auto makers = std::make_shared<std::vector<Maker>>();
+  add_variants<Variants>(t.variants, *makers, []<class Bugs>() -> Maker {
+    return [](const TargetSetup& s) -> std::unique_ptr<Instance> {
+      return std::make_unique<InstanceOf<Bugs>>(s);
+    };
+  });
+  t.make = [makers](const TargetSetup& s) { return (*makers)[s.variant](s); };
 }

@@ -6,14 +6,18 @@
  */
 import type { LockstepAddon } from '../../native/index.js';
 
-export type HandleKind = 'deque' | 'deque worker' | 'deque stealer' | 'mpmc queue' | 'mpsc queue' | 'mpsc consumer' | 'tagged stack';
+export type HandleKind = 'deque' | 'deque worker' | 'deque stealer' | 'mpmc queue' | 'mpsc queue' | 'mpsc consumer' | 'tagged stack' | 'arena' | 'block pool';
 export type FunctionName = { [K in keyof LockstepAddon]: LockstepAddon[K] extends (...args: never[]) => unknown ? K : never }[keyof LockstepAddon];
 
 export type OptionSpec =
   | { key: string; type: 'size'; fallback: number; min: number | ((prior: Record<string, number>) => number); max: number }
   | { key: string; type: 'variant'; target: string }
   /** A path; any string is accepted here, whether it names a sysfs tree decides ok or Error. */
-  | { key: string; type: 'path' };
+  | { key: string; type: 'path' }
+  /** One of these strings; `machine`: with this one the machine decides ok or Error (huge pages). */
+  | { key: string; type: 'choice'; values: string[]; machine?: string }
+  /** A power of two from 1 to `max`. */
+  | { key: string; type: 'power of two'; fallback: number; max: number };
 
 export type Param =
   | { name: string; type: 'handle'; kind: HandleKind }
@@ -27,7 +31,13 @@ export type Param =
   /** A CPU list's text ("0-3,8"). */
   | { name: string; type: 'cpu list' }
   /** A safe integer indexing the array argument before it. */
-  | { name: string; type: 'index' };
+  | { name: string; type: 'index' }
+  /** A safe integer from `min` to `max`. */
+  | { name: string; type: 'size'; min: number; max: number }
+  /** A power of two from 1 to `max`, or undefined. */
+  | { name: string; type: 'power of two'; max: number }
+  /** A pool block's offset: a safe integer, not negative; whether it is a live block decides ok or Error. */
+  | { name: string; type: 'block offset' };
 
 export type Returns = 'undefined' | 'boolean' | 'item' | 'take' | 'items' | 'invariants' | 'object' | 'array' | 'string' | { handle: HandleKind };
 
@@ -53,6 +63,18 @@ export const DEQUE_OPTIONS: OptionSpec[] = [
   { key: 'maxStealers', type: 'size', fallback: 16, min: 1, max: 4096 },
   { key: 'maxCapacity', type: 'size', fallback: MAX_CAPACITY, min: (prior) => bitCeil(prior['capacity']!), max: MAX_CAPACITY },
   { key: 'variant', type: 'variant', target: 'chase-lev-deque' },
+];
+
+const ARENA_OPTIONS: OptionSpec[] = [
+  { key: 'bytes', type: 'size', fallback: 2 ** 20, min: 1, max: 2 ** 28 },
+  { key: 'hugePages', type: 'choice', values: ['auto', 'never', 'require'], machine: 'require' },
+  { key: 'variant', type: 'variant', target: 'arena' },
+];
+const POOL_OPTIONS: OptionSpec[] = [
+  { key: 'blockSize', type: 'size', fallback: 64, min: 1, max: 4096 },
+  { key: 'blocks', type: 'size', fallback: 1024, min: 1, max: 65536 },
+  { key: 'alignment', type: 'power of two', fallback: 8, max: 4096 },
+  { key: 'variant', type: 'variant', target: 'block-pool' },
 ];
 
 export const EXPORTS: ExportSpec[] = [
@@ -81,6 +103,20 @@ export const EXPORTS: ExportSpec[] = [
   { fn: 'stackTryPop', params: [handle('stack', 'tagged stack')], required: 1, returns: 'item' },
   { fn: 'stackItems', params: [handle('stack', 'tagged stack')], required: 1, returns: 'items' },
   { fn: 'stackCheckInvariants', params: [handle('stack', 'tagged stack')], required: 1, returns: 'invariants' },
+  { fn: 'arenaCreate', params: [{ name: 'options', type: 'options', options: ARENA_OPTIONS }], required: 0, returns: { handle: 'arena' } },
+  {
+    fn: 'arenaAllocate',
+    params: [handle('arena', 'arena'), { name: 'bytes', type: 'size', min: 0, max: 2 ** 40 }, { name: 'alignment', type: 'power of two', max: 4096 }],
+    required: 2,
+    returns: 'item',
+  },
+  { fn: 'arenaReset', params: [handle('arena', 'arena')], required: 1, returns: 'undefined' },
+  { fn: 'arenaStats', params: [handle('arena', 'arena')], required: 1, returns: 'object' },
+  { fn: 'poolCreate', params: [{ name: 'options', type: 'options', options: POOL_OPTIONS }], required: 0, returns: { handle: 'block pool' } },
+  { fn: 'poolAllocate', params: [handle('pool', 'block pool')], required: 1, returns: 'item' },
+  { fn: 'poolFree', params: [handle('pool', 'block pool'), { name: 'offset', type: 'block offset' }], required: 2, returns: 'undefined' },
+  { fn: 'poolStats', params: [handle('pool', 'block pool')], required: 1, returns: 'object' },
+  { fn: 'poolCheckInvariants', params: [handle('pool', 'block pool')], required: 1, returns: 'invariants' },
   { fn: 'runScenario', params: [{ name: 'scenario', type: 'scenario' }], required: 1, returns: 'object' },
   { fn: 'benchScenario', params: [{ name: 'scenario', type: 'scenario' }, value], required: 2, returns: 'object' },
   { fn: 'listTargets', params: [], required: 0, returns: 'array' },
@@ -182,6 +218,19 @@ export function expectedOutcome(
         if (typeof arg !== 'string') return fail('TypeError');
         if (!isCpuList(arg)) return fail('RangeError');
         break;
+      case 'size':
+        if (typeof arg !== 'number') return fail('TypeError');
+        if (!Number.isSafeInteger(arg) || arg < param.min || arg > param.max) return fail('RangeError');
+        break;
+      case 'power of two':
+        if (arg === undefined) break;
+        if (typeof arg !== 'number') return fail('TypeError');
+        if (!isPowerOfTwo(arg, param.max)) return fail('RangeError');
+        break;
+      case 'block offset':
+        if (typeof arg !== 'number') return fail('TypeError');
+        if (!Number.isSafeInteger(arg) || arg < 0) return fail('RangeError');
+        break;
       case 'index':
         if (typeof arg !== 'number') return fail('TypeError');
         if (!Number.isSafeInteger(arg)) return fail('RangeError');
@@ -194,7 +243,18 @@ export function expectedOutcome(
   if (spec.fn === 'pinThread' || (spec.params.some((p) => p.type === 'options' && p.options.some((o) => o.type === 'path')) && root !== undefined && root !== '/sys')) {
     return { ok: 'or-error' };
   }
+  // The pool's state decides (is the block live?); so do explicit huge pages.
+  if (spec.fn === 'poolFree') return { ok: 'or-error' };
+  const options = spec.params.find((p) => p.type === 'options');
+  if (options?.type === 'options') {
+    const given = args[spec.params.indexOf(options)] as Record<string, unknown> | undefined;
+    if (options.options.some((o) => o.type === 'choice' && o.machine !== undefined && given?.[o.key] === o.machine)) return { ok: 'or-error' };
+  }
   return expectedRole(spec, stateOf(args[0]));
+}
+
+function isPowerOfTwo(v: number, max: number): boolean {
+  return Number.isSafeInteger(v) && v >= 1 && v <= max && (v & (v - 1)) === 0;
 }
 
 function expectedOptions(options: OptionSpec[], arg: unknown, variants: Record<string, readonly string[]>): Expected {
@@ -213,6 +273,18 @@ function expectedOptions(options: OptionSpec[], arg: unknown, variants: Record<s
     }
     if (option.type === 'path') {
       if (v !== undefined && typeof v !== 'string') return fail('TypeError');
+      continue;
+    }
+    if (option.type === 'choice') {
+      if (v === undefined) continue;
+      if (typeof v !== 'string') return fail('TypeError');
+      if (!option.values.includes(v)) return fail('RangeError');
+      continue;
+    }
+    if (option.type === 'power of two') {
+      if (v === undefined) continue;
+      if (typeof v !== 'number') return fail('TypeError');
+      if (!isPowerOfTwo(v, option.max)) return fail('RangeError');
       continue;
     }
     if (v === undefined) {

@@ -18,6 +18,8 @@
  */
 import fc from 'fast-check';
 
+import { arenaModel } from '../../models/arena.js';
+import { blockPoolModel } from '../../models/block_pool.js';
 import { boundedQueueModel } from '../../models/bounded_queue.js';
 import { boundedStackModel } from '../../models/bounded_stack.js';
 import { checkConservation, type ConservationSpec } from '../../models/conservation.js';
@@ -32,7 +34,8 @@ import { historyOfRun } from './run_history.js';
 export interface Spec {
   /** The model for a scenario's setup and memory model. */
   model(setup: Record<string, number>, memoryModel: MemoryModel): Model<readonly number[]>;
-  conservation: ConservationSpec;
+  /** What goes in and comes out; a function of the setup where the structure starts full. */
+  conservation: ConservationSpec | ((setup: Record<string, number>) => ConservationSpec);
   /** Setup parameters to generate, with their ranges (small, so growth and wrap-around happen). */
   setup: Record<string, [number, number]>;
 }
@@ -57,6 +60,17 @@ export const SPECS: Readonly<Record<string, Spec>> = {
     model: (s) => boundedStackModel({ capacity: s['capacity']! }),
     conservation: { inserts: ['push'], removes: ['pop'] },
     setup: { capacity: [1, 3] },
+  },
+  arena: {
+    model: (s) => arenaModel({ bytes: s['bytes']!, alignment: 2 ** s['alignLog2']! }),
+    conservation: { inserts: [], removes: [] }, // nothing to drain: the offsets are the check
+    setup: { bytes: [1, 24], alignLog2: [0, 3] },
+  },
+  'block-pool': {
+    model: (s) => blockPoolModel({ blocks: s['blocks']! }),
+    // The drain gives back every block held, then allocates until none is free: each block exactly once.
+    conservation: (s) => ({ inserts: [], removes: [], initial: Array.from({ length: s['blocks']! }, (_, b) => b) }),
+    setup: { blocks: [1, 3], prefreed: [0, 3] },
   },
 };
 
@@ -134,7 +148,8 @@ export function verdictOf(scenario: Scenario, run: RunResult): Broken | null {
   const verdict = checkLinearizability(spec.model(scenario.setup ?? {}, scenario.memoryModel ?? 'sc'), history, { timeLimitMs: 5000 });
   if (verdict.kind === 'illegal') return { check: 'linearizability', message: verdict.message };
   if (verdict.kind === 'unknown') return { check: 'linearizability', message: `the checker gave up: ${verdict.message}` };
-  const lost = checkConservation(history, run.final!.items, spec.conservation);
+  const conservation = typeof spec.conservation === 'function' ? spec.conservation(scenario.setup ?? {}) : spec.conservation;
+  const lost = checkConservation(history, run.final!.items, conservation);
   return lost === null ? null : { check: 'conservation', message: lost };
 }
 
@@ -168,6 +183,19 @@ export const WEAKEST_MODEL: Readonly<Record<string, { model: 'tso' | 'c11'; why:
   'chase-lev-deque/grow-publishes-relaxed': { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' },
   'mpmc-queue/relaxed-turn-store': { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' },
   'mpsc-queue/relaxed-link-store': { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' },
+};
+
+/**
+ * Seeded bugs that generated choice lists seldom reach: how the mutant test
+ * searches for them instead, and why. The rest use choice lists under sc
+ * (20,000 runs) and mixed strategies under the weak models (50,000).
+ */
+export const MUTANT_SEARCH: Readonly<Record<string, { strategy: 'pct' | 'mixed'; numRuns: number; why: string }>> = {
+  'block-pool/tag-2-bits': {
+    strategy: 'pct',
+    numRuns: 200_000,
+    why: 'the 2-bit tag wraps only after 4 CASes on the free list inside one paused pop (3 allocations and a free by another thread); PCT places such a pause far more often than short choice lists (measured: 6k-65k runs over 5 seeds, where choice lists took 46k to over 200k)',
+  },
 };
 
 /** The strongest simulated model under which `target/variant` can fail (sc for the correct ones), or why none can yet. */

@@ -68,7 +68,6 @@ private:
   std::vector<std::optional<typename Deque::Stealer>> stealers_;
 };
 
-using Maker = std::unique_ptr<Instance> (*)(const TargetSetup&);
 
 } // namespace
 
@@ -90,13 +89,7 @@ TargetInfo chase_lev_deque_target() {
        "initial ring capacity (rounded up to a power of two); small, so that "
        "growth happens"},
       {"maxCapacity", 1024, 1, 1 << 20, "the ring never grows past this"}};
-  auto makers = std::make_shared<std::vector<Maker>>();
-  add_variants<DequeVariants>(t.variants, *makers, []<class Bugs>() -> Maker {
-    return [](const TargetSetup& s) -> std::unique_ptr<Instance> {
-      return std::make_unique<DequeInstance<Bugs>>(s);
-    };
-  });
-  t.make = [makers](const TargetSetup& s) { return (*makers)[s.variant](s); };
+  set_variants<DequeVariants, DequeInstance>(t);
   return t;
 }
 

@@ -16,7 +16,6 @@ namespace {
 
 using Value = std::int64_t;
 enum Op : std::uint16_t { kPush, kPop };
-using Maker = std::unique_ptr<Instance> (*)(const TargetSetup&);
 
 // A structure with try_push, try_pop, items_quiescent, check_invariants.
 template <class Structure> class BoundedInstance final : public Instance {
@@ -78,17 +77,6 @@ private:
 ParamInfo capacity_param() {
   return {"capacity", 2, 1, 64,
           "how many items fit; small, so that full and wrap-around happen"};
-}
-
-template <class Variants, template <class> class InstanceOf>
-void set_variants(TargetInfo& t) {
-  auto makers = std::make_shared<std::vector<Maker>>();
-  add_variants<Variants>(t.variants, *makers, []<class Bugs>() -> Maker {
-    return [](const TargetSetup& s) -> std::unique_ptr<Instance> {
-      return std::make_unique<InstanceOf<Bugs>>(s);
-    };
-  });
-  t.make = [makers](const TargetSetup& s) { return (*makers)[s.variant](s); };
 }
 
 template <class Bugs>

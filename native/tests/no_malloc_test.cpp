@@ -1,0 +1,199 @@
+// no_malloc_test.cpp — "no malloc after start-up", counted.
+//
+// This executable interposes malloc, calloc, realloc, free and the aligned
+// allocators (operator new goes through malloc in libstdc++), forwarding to
+// glibc's own (__libc_malloc, ...) and counting every call while counting
+// is on. Start-up takes the region, builds the arena, the pool and the
+// hand-off queue, and starts the threads; then the steady state runs with
+// counting on: each thread allocates blocks from the pool and scratch from
+// its thread arena, passes half of its blocks to the other thread through
+// the MPMC queue (which frees them: cross-thread free), resets its scratch,
+// and so on, 1,000,000 rounds each. The steady state must count zero. A
+// control phase, also counted, makes one std::vector per thread and must
+// count them: the counter is seen to work.
+//
+// Built without sanitizers (they interpose malloc themselves) and without
+// the test harness library; its own main.
+#include <atomic>
+#include <barrier>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "lockstep/arena.hpp"
+#include "lockstep/block_pool.hpp"
+#include "lockstep/mpmc_queue.hpp"
+#include "lockstep/region.hpp"
+
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void* __libc_memalign(std::size_t, std::size_t);
+void __libc_free(void*);
+}
+
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<std::uint64_t> mallocs{0};
+std::atomic<std::uint64_t> frees{0};
+
+inline void count(std::atomic<std::uint64_t>& counter) {
+  if (counting.load(std::memory_order_relaxed))
+    counter.fetch_add(1, std::memory_order_relaxed);
+}
+} // namespace
+
+extern "C" {
+void* malloc(std::size_t n) {
+  count(mallocs);
+  return __libc_malloc(n);
+}
+void* calloc(std::size_t k, std::size_t n) {
+  count(mallocs);
+  return __libc_calloc(k, n);
+}
+void* realloc(void* p, std::size_t n) {
+  count(mallocs);
+  return __libc_realloc(p, n);
+}
+void free(void* p) {
+  if (p != nullptr) count(frees);
+  __libc_free(p);
+}
+void* memalign(std::size_t alignment, std::size_t n) {
+  count(mallocs);
+  return __libc_memalign(alignment, n);
+}
+void* aligned_alloc(std::size_t alignment, std::size_t n) {
+  count(mallocs);
+  return __libc_memalign(alignment, n);
+}
+int posix_memalign(void** out, std::size_t alignment, std::size_t n) {
+  count(mallocs);
+  void* p = __libc_memalign(alignment, n);
+  if (p == nullptr) return 12; // ENOMEM
+  *out = p;
+  return 0;
+}
+}
+
+namespace {
+
+constexpr int kThreads = 2;
+constexpr std::size_t kRounds = 1'000'000;
+constexpr std::size_t kBlockSize = 96; // a task record's size, say
+
+struct Counts {
+  std::uint64_t mallocs, frees;
+};
+
+Counts counted(const auto& phase) {
+  mallocs.store(0);
+  frees.store(0);
+  counting.store(true);
+  phase();
+  counting.store(false);
+  return {mallocs.load(), frees.load()};
+}
+
+} // namespace
+
+int main() {
+  // Start-up: everything is taken here, once.
+  lockstep::Region region = lockstep::Region::reserve({.bytes = 8u << 20});
+  lockstep::Arena<> arena(region.data(), region.size());
+  void* pool_memory = arena.allocate(4u << 20, 64);
+  lockstep::BlockPool<> pool(pool_memory, 4u << 20, kBlockSize, 64);
+  lockstep::MpmcQueue<std::int64_t> handoff(1024);
+  std::vector<lockstep::ThreadArena> scratch;
+  for (int t = 0; t < kThreads; ++t)
+    scratch.push_back(lockstep::ThreadArena::carve(arena, 256u << 10));
+  std::atomic<std::uint64_t> rounds_done{0};
+
+  // Three phases, each between two barriers: counting is switched by the
+  // main thread while the workers wait at one.
+  std::barrier sync(kThreads + 1);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < kThreads; ++t) {
+    workers.emplace_back([&, t] {
+      lockstep::ThreadArena& mine = scratch[static_cast<std::size_t>(t)];
+      sync.arrive_and_wait(); // steady state begins
+      std::uint64_t done = 0;
+      for (std::size_t r = 0; r < kRounds; ++r) {
+        if (auto i = pool.allocate_index()) {
+          std::memset(pool.block(*i), t, kBlockSize);
+          if (r % 2 == 0 && handoff.try_push(*i)) {
+            // the other thread frees it
+          } else {
+            pool.free_index(*i);
+          }
+        }
+        if (auto other = handoff.try_pop())
+          pool.free_index(static_cast<std::uint32_t>(*other));
+        if (void* s = mine.allocate(16 + r % 200, 16)) {
+          std::memset(s, 1, 16);
+        } else {
+          mine.reset();
+        }
+        ++done;
+      }
+      rounds_done.fetch_add(done);
+      sync.arrive_and_wait(); // steady state ends
+      sync.arrive_and_wait(); // control begins
+      {
+        std::vector<int> control(100, t); // made and freed inside the phase
+        if (control[99] != t) std::abort();
+      }
+      sync.arrive_and_wait(); // control ends
+    });
+  }
+  const Counts steady = counted([&] {
+    sync.arrive_and_wait();
+    sync.arrive_and_wait();
+  });
+  const Counts control = counted([&] {
+    sync.arrive_and_wait();
+    sync.arrive_and_wait();
+  });
+  for (std::thread& w : workers)
+    w.join();
+  while (auto other = handoff.try_pop())
+    pool.free_index(static_cast<std::uint32_t>(*other));
+
+  const auto stats = pool.stats_quiescent();
+  std::printf("steady state: %d threads, %llu rounds (pool alloc + free or "
+              "hand-off, arena scratch): %llu mallocs, %llu frees\n",
+              kThreads, static_cast<unsigned long long>(rounds_done.load()),
+              static_cast<unsigned long long>(steady.mallocs),
+              static_cast<unsigned long long>(steady.frees));
+  std::printf("pool: %llu allocations, high-water %zu blocks of %zu; "
+              "region on %s pages\n",
+              static_cast<unsigned long long>(stats.allocations),
+              stats.high_water / stats.stride, stats.stride,
+              lockstep::page_kind_name(region.pages()));
+  std::printf("control (one std::vector per thread, counted): %llu mallocs, "
+              "%llu frees\n",
+              static_cast<unsigned long long>(control.mallocs),
+              static_cast<unsigned long long>(control.frees));
+  bool ok = true;
+  if (steady.mallocs != 0 || steady.frees != 0) {
+    std::printf("FAIL: the steady state called the heap\n");
+    ok = false;
+  }
+  if (control.mallocs < kThreads || control.frees < kThreads) {
+    std::printf("FAIL: the counter missed the control phase's vectors\n");
+    ok = false;
+  }
+  if (rounds_done.load() != kThreads * kRounds || stats.used != 0 ||
+      !pool.check_invariants().empty()) {
+    std::printf("FAIL: rounds %llu, %zu bytes still in use, invariants: %s\n",
+                static_cast<unsigned long long>(rounds_done.load()), stats.used,
+                pool.check_invariants().c_str());
+    ok = false;
+  }
+  return ok ? 0 : 1;
+}
