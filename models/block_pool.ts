@@ -8,6 +8,10 @@
  * threads, which the pool does not see: it returns a block that is out, or
  * null. So a block handed out twice without a free between, a block that
  * was never in the pool, or an exhaustion with a block free, is illegal.
+ * With per-thread caches (`cached`), a block freed into one thread's cache
+ * is free only to that thread: `alloc` may then return null at any time
+ * (not a relaxation of the solo kind: the blocks stay cached when no call
+ * is in flight), and the check that matters, no block out twice, stays.
  *
  * @example
  * const m = blockPoolModel({ blocks: 2 });
@@ -20,10 +24,12 @@ export type BlockPoolState = readonly number[];
 export interface BlockPoolModelConstraints {
   /** How many blocks the pool has. */
   blocks: number;
+  /** Threads allocate and free through caches. @defaultValue false */
+  cached?: boolean;
 }
 
 export function blockPoolModel(constraints: BlockPoolModelConstraints): Model<BlockPoolState> {
-  const { blocks } = constraints;
+  const { blocks, cached = false } = constraints;
   if (!Number.isSafeInteger(blocks) || blocks < 1) throw new RangeError(`blockPoolModel: blocks must be a positive integer, got ${blocks}`);
   return {
     name: 'block-pool',
@@ -34,7 +40,7 @@ export function blockPoolModel(constraints: BlockPoolModelConstraints): Model<Bl
         for (let b = 0; b < blocks; b++) {
           if (!out.includes(b)) outcomes.push({ output: b, state: [...out, b].sort((x, y) => x - y) });
         }
-        if (outcomes.length === 0) outcomes.push({ output: null, state: out });
+        if (outcomes.length === 0 || cached) outcomes.push({ output: null, state: out });
       } else if (input.op === 'free') {
         for (const b of out) outcomes.push({ output: b, state: out.filter((x) => x !== b) });
         outcomes.push({ output: null, state: out });

@@ -5,10 +5,11 @@
 // glibc's own (__libc_malloc, ...) and counting every call while counting
 // is on. Start-up takes the region, builds the arena, the pool and the
 // hand-off queue, and starts the threads; then the steady state runs with
-// counting on: each thread allocates blocks from the pool and scratch from
-// its thread arena, passes half of its blocks to the other thread through
-// the MPMC queue (which frees them: cross-thread free), resets its scratch,
-// and so on, 1,000,000 rounds each. The steady state must count zero. A
+// counting on: each thread allocates blocks from the pool directly and
+// through its own BlockPool::Cache, and scratch from its thread arena,
+// passes some of its blocks to the other thread through the MPMC queue
+// (which frees them: cross-thread free), resets its scratch, and so on,
+// 1,000,000 rounds each. The steady state must count zero. A
 // control phase, also counted, makes one std::vector per thread and must
 // count them: the counter is seen to work.
 //
@@ -114,13 +115,16 @@ int main() {
     scratch.push_back(lockstep::ThreadArena::carve(arena, 256u << 10));
   std::atomic<std::uint64_t> rounds_done{0};
 
-  // Three phases, each between two barriers: counting is switched by the
-  // main thread while the workers wait at one.
+  // Start-up ends at a barrier; then two phases, each between two
+  // barriers: counting is switched by the main thread while the workers
+  // wait at one.
   std::barrier sync(kThreads + 1);
   std::vector<std::thread> workers;
   for (int t = 0; t < kThreads; ++t) {
     workers.emplace_back([&, t] {
       lockstep::ThreadArena& mine = scratch[static_cast<std::size_t>(t)];
+      lockstep::BlockPool<>::Cache cache(pool, 16); // start-up: its array
+      sync.arrive_and_wait(); // start-up done: counting goes on
       sync.arrive_and_wait(); // steady state begins
       std::uint64_t done = 0;
       for (std::size_t r = 0; r < kRounds; ++r) {
@@ -134,6 +138,15 @@ int main() {
         }
         if (auto other = handoff.try_pop())
           pool.free_index(static_cast<std::uint32_t>(*other));
+        // A worker's task records: through its cache, batches to the pool.
+        if (auto c = cache.allocate_index()) {
+          std::memset(pool.block(*c), t, 8);
+          if (r % 3 == 0 && handoff.try_push(*c)) {
+            // freed by the other thread, straight to the pool
+          } else {
+            cache.free_index(*c);
+          }
+        }
         if (void* s = mine.allocate(16 + r % 200, 16)) {
           std::memset(s, 1, 16);
         } else {
@@ -142,6 +155,7 @@ int main() {
         ++done;
       }
       rounds_done.fetch_add(done);
+      cache.flush();
       sync.arrive_and_wait(); // steady state ends
       sync.arrive_and_wait(); // control begins
       {
@@ -151,6 +165,7 @@ int main() {
       sync.arrive_and_wait(); // control ends
     });
   }
+  sync.arrive_and_wait(); // every thread has made its cache
   const Counts steady = counted([&] {
     sync.arrive_and_wait();
     sync.arrive_and_wait();
@@ -166,7 +181,7 @@ int main() {
 
   const auto stats = pool.stats_quiescent();
   std::printf("steady state: %d threads, %llu rounds (pool alloc + free or "
-              "hand-off, arena scratch): %llu mallocs, %llu frees\n",
+              "hand-off, a cache, arena scratch): %llu mallocs, %llu frees\n",
               kThreads, static_cast<unsigned long long>(rounds_done.load()),
               static_cast<unsigned long long>(steady.mallocs),
               static_cast<unsigned long long>(steady.frees));

@@ -38,6 +38,8 @@ export interface Spec {
   conservation: ConservationSpec | ((setup: Record<string, number>) => ConservationSpec);
   /** Setup parameters to generate, with their ranges (small, so growth and wrap-around happen). */
   setup: Record<string, [number, number]>;
+  /** Ops per thread at most, unless the limits say. @defaultValue 4 */
+  maxOps?: number;
 }
 
 export const SPECS: Readonly<Record<string, Spec>> = {
@@ -67,10 +69,12 @@ export const SPECS: Readonly<Record<string, Spec>> = {
     setup: { bytes: [1, 24], alignLog2: [0, 3] },
   },
   'block-pool': {
-    model: (s) => blockPoolModel({ blocks: s['blocks']! }),
+    model: (s) => blockPoolModel({ blocks: s['blocks']!, cached: (s['cache'] ?? 0) > 0 }),
     // The drain gives back every block held, then allocates until none is free: each block exactly once.
     conservation: (s) => ({ inserts: [], removes: [], initial: Array.from({ length: s['blocks']! }, (_, b) => b) }),
-    setup: { blocks: [1, 3], prefreed: [0, 3] },
+    setup: { blocks: [1, 3], prefreed: [0, 3], cache: [0, 4] },
+    // A cache spills only once it fills: a thread needs a few allocations and frees first.
+    maxOps: 6,
   },
 };
 
@@ -80,7 +84,7 @@ export interface Case {
 
 export interface CaseLimits {
   /** @defaultValue 3 */ maxThreads?: number;
-  /** @defaultValue 4 */ maxOps?: number;
+  /** @defaultValue the spec's maxOps, else 4 */ maxOps?: number;
   /** Segments of the schedule. @defaultValue 8 */ maxSegments?: number;
   /**
    * How each case is scheduled: a generated choices list (segments), a
@@ -101,7 +105,7 @@ export function caseArbitrary(target: TargetInfo, variant: string, limits: CaseL
   const limited = target.roles.find((r) => r.maxThreads !== undefined);
   const free = target.roles.find((r) => r.maxThreads === undefined)!;
   const opsOf = (role: string) => target.ops.filter((o) => o.roles.includes(role));
-  const thread = (role: string) => fc.array(fc.constantFrom(...opsOf(role).map((o) => o.name)), { minLength: 1, maxLength: limits.maxOps ?? 4 });
+  const thread = (role: string) => fc.array(fc.constantFrom(...opsOf(role).map((o) => o.name)), { minLength: 1, maxLength: limits.maxOps ?? spec.maxOps ?? 4 });
   const setup = fc.record(Object.fromEntries(Object.entries(spec.setup).map(([k, [lo, hi]]) => [k, fc.integer({ min: lo, max: hi })])));
   const tso = limits.memoryModel === 'tso';
   const model = limits.memoryModel !== undefined && limits.memoryModel !== 'sc' ? { memoryModel: limits.memoryModel } : {};
@@ -194,7 +198,12 @@ export const MUTANT_SEARCH: Readonly<Record<string, { strategy: 'pct' | 'mixed';
   'block-pool/tag-2-bits': {
     strategy: 'pct',
     numRuns: 200_000,
-    why: 'the 2-bit tag wraps only after 4 CASes on the free list inside one paused pop (3 allocations and a free by another thread); PCT places such a pause far more often than short choice lists (measured: 6k-65k runs over 5 seeds, where choice lists took 46k to over 200k)',
+    why: 'the 2-bit tag wraps only after 4 CASes on the free list inside one paused pop (3 allocations and a free by another thread); PCT places such a pause far more often than choice lists (measured, seeds 1, 2, 3, 42, 5: 9.7k, 54k, 70k, 13.6k, 31k runs; choice lists: none within 200k)',
+  },
+  'block-pool/stale-chain-tail': {
+    strategy: 'pct',
+    numRuns: 200_000,
+    why: "a cache's spill must lose its CAS to another thread's push or pop in a 2-step window, after the cache filled (measured, seeds 1, 2, 3, 42, 5: 50k, 111k, 56k, 19k, 12k runs with PCT; 83k, 64k, 19k, 73k, 76k with choice lists)",
   },
 };
 

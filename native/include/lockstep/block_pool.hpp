@@ -16,7 +16,9 @@
 // Linearizable as a set of free blocks: allocate takes one of them (or
 // reports none free at some point during the call), free gives one back.
 // Lock-free. ABA: as TaggedIndexStack, whose tag the narrow variants
-// shrink.
+// shrink. Every call on the pool itself is a CAS on one shared word; a
+// worker goes through its own BlockPool::Cache (below), which moves blocks
+// to and from the pool in batches.
 //
 //   lockstep::BlockPool<> pool(region.data(), region.size(), sizeof(Task),
 //                              alignof(Task));
@@ -24,12 +26,14 @@
 //   pool.free(p);               // from any thread
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "lockstep/cache_padded.hpp"
@@ -78,14 +82,22 @@ struct PoolLastBlockUnused : NoPoolBugs {
       "the fresh-block bound is one short: exhaustion with a block never used";
   static constexpr bool kLastBlockUnused = true;
 };
+struct PoolStaleChainTail : NoPoolBugs {
+  static constexpr const char* kVariant = "stale-chain-tail";
+  static constexpr const char* kDescription =
+      "a cache's spill links its chain to the head read before a failed CAS";
+  static constexpr bool kChainTailLinkedOnce = true;
+};
 
 using PoolVariants = std::tuple<NoPoolBugs, PoolUntaggedHead, PoolTwoBitTag,
-                                PoolLastBlockUnused>;
+                                PoolLastBlockUnused, PoolStaleChainTail>;
 
 template <class Sync = StdSync, class Bugs = NoPoolBugs> class BlockPool {
   using FreeList = TaggedIndexStack<Sync, Bugs>;
 
 public:
+  class Cache;
+
   static constexpr std::uint32_t kNone = FreeList::kNil;
   static constexpr std::size_t kMaxBlocks = FreeList::kNil;
 
@@ -210,6 +222,24 @@ public:
   }
 
 private:
+  // Up to `max` fresh blocks with one CAS: [first, first + n); n = 0 when
+  // none is left.
+  std::pair<std::uint32_t, std::size_t>
+  claim_fresh_batch(std::size_t max) noexcept {
+    const std::size_t limit = Bugs::kLastBlockUnused ? blocks_ - 1 : blocks_;
+    std::size_t next = fresh_.value.load(std::memory_order_relaxed);
+    while (next < limit) {
+      const std::size_t n = std::min(max, limit - next);
+      if (fresh_.value.compare_exchange_weak(next, next + n,
+                                             std::memory_order_relaxed,
+                                             std::memory_order_relaxed)) {
+        return {static_cast<std::uint32_t>(next), n};
+      }
+      Sync::spin_hint();
+    }
+    return {0, 0};
+  }
+
   std::optional<std::uint32_t> claim_fresh() noexcept {
     const std::size_t limit = Bugs::kLastBlockUnused ? blocks_ - 1 : blocks_;
     // Relaxed: a fresh block was never anyone's; nothing to synchronise.
@@ -262,6 +292,133 @@ private:
   // How many blocks were ever handed out: blocks [0, fresh) were.
   CachePadded<typename Sync::template atomic<std::size_t>> fresh_;
   CachePadded<typename Sync::template atomic<std::uint64_t>> allocations_;
+};
+
+// One thread's cache in front of a BlockPool: allocate and free touch only
+// the cache's own array until it runs dry (it then takes up to half its
+// capacity from the pool with one CAS: the top of the free list, else
+// fresh blocks) or fills up (it gives the older half back with one CAS,
+// as a chain). So a thread that allocates and frees touches no shared word on
+// most calls, and a block freed here is reused here, still in cache.
+// A cache belongs to one thread at a time; `flush` (and the destructor)
+// gives every cached block back. Blocks in a cache are free but only to
+// its thread: with caches, allocate may report exhaustion while other
+// caches hold blocks, the pool's `used` counts cached blocks, and its
+// allocation count takes a cache's allocations when it next refills,
+// spills or flushes. The array is taken at construction.
+//
+//   lockstep::BlockPool<>::Cache cache(pool, 64);   // one per worker
+//   void* p = cache.allocate();
+//   cache.free(p);              // any block of the pool, from any cache
+template <class Sync, class Bugs> class BlockPool<Sync, Bugs>::Cache {
+public:
+  // Throws std::invalid_argument for a capacity below 2, std::bad_alloc
+  // without memory for the array.
+  explicit Cache(BlockPool& pool, std::size_t capacity = 64)
+      : pool_(pool), capacity_(checked(capacity)),
+        items_(static_cast<std::uint32_t*>(Sync::allocate(
+            capacity_ * sizeof(std::uint32_t), alignof(std::uint32_t)))) {
+    if (items_ == nullptr) throw std::bad_alloc();
+  }
+  ~Cache() {
+    flush();
+    Sync::deallocate(items_, capacity_ * sizeof(std::uint32_t),
+                     alignof(std::uint32_t));
+  }
+  Cache(const Cache&) = delete;
+  Cache& operator=(const Cache&) = delete;
+
+  std::optional<std::uint32_t> allocate_index() noexcept {
+    if (count_ == 0) refill();
+    if (count_ == 0) return std::nullopt;
+    ++allocations_;
+    return items_[--count_];
+  }
+  void free_index(std::uint32_t index) noexcept {
+    LOCKSTEP_DEBUG_ASSERT(Sync, index < pool_.blocks_,
+                          "block pool cache: free of an index out of range");
+    items_[count_++] = index;
+    if (count_ == capacity_) spill(capacity_ / 2);
+  }
+  void* allocate() noexcept {
+    const std::optional<std::uint32_t> i = allocate_index();
+    return i ? pool_.block(*i) : nullptr;
+  }
+  void free(void* p) noexcept {
+    const std::uint32_t i = pool_.index_of(p);
+    LOCKSTEP_DEBUG_ASSERT(Sync, i != kNone,
+                          "block pool cache: free of a pointer that is no "
+                          "block");
+    free_index(i);
+  }
+
+  // Gives every cached block back to the pool, and the count.
+  void flush() noexcept {
+    spill(count_);
+    publish();
+  }
+  std::size_t cached() const noexcept { return count_; }
+  // The cached blocks, oldest first (for checks).
+  std::vector<std::uint32_t> cached_blocks() const {
+    return {items_, items_ + count_};
+  }
+
+private:
+  static std::size_t checked(std::size_t capacity) {
+    if (capacity < 2 || capacity > (std::size_t{1} << 24))
+      throw std::invalid_argument(
+          "BlockPool::Cache: capacity must be from 2 to 2^24, got " +
+          std::to_string(capacity));
+    return capacity;
+  }
+
+  // Half the capacity from the pool: the free list's top (warm blocks),
+  // else fresh ones, else the list again (a free may have come meanwhile).
+  void refill() noexcept {
+    publish();
+    const std::size_t want = capacity_ / 2;
+    count_ = take_from_list(want);
+    if (count_ == 0) {
+      const auto [first, n] = pool_.claim_fresh_batch(want);
+      // Newest last, so the lowest block goes out first.
+      for (std::size_t k = 0; k < n; ++k)
+        items_[k] = static_cast<std::uint32_t>(first + (n - 1 - k));
+      count_ = n;
+    }
+    if (count_ == 0) count_ = take_from_list(want);
+  }
+
+  // Up to `n` blocks off the free list's top, the warmest at the end (it
+  // goes out first).
+  std::size_t take_from_list(std::size_t n) noexcept {
+    const std::size_t got = pool_.free_->pop_batch(items_, n);
+    std::reverse(items_, items_ + got);
+    return got;
+  }
+
+  // The `n` oldest cached blocks back to the free list as one chain, the
+  // warmest of them on top.
+  void spill(std::size_t n) noexcept {
+    if (n == 0) return;
+    for (std::size_t k = n - 1; k > 0; --k)
+      pool_.links_[items_[k]].store(items_[k - 1]);
+    pool_.free_->push_chain(items_[n - 1], items_[0]);
+    std::copy(items_ + n, items_ + count_, items_);
+    count_ -= n;
+    publish();
+  }
+
+  void publish() noexcept {
+    if (allocations_ == 0) return;
+    pool_.allocations_.value.fetch_add(allocations_, std::memory_order_relaxed);
+    allocations_ = 0;
+  }
+
+  BlockPool& pool_;
+  std::size_t capacity_;
+  std::uint32_t* items_; // this thread's only: plain memory
+  std::size_t count_ = 0;
+  std::uint64_t allocations_ = 0; // not yet added to the pool's count
 };
 
 } // namespace lockstep

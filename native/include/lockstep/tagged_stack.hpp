@@ -53,6 +53,11 @@ struct NoStackBugs {
   // The tag's width in bits (1 to 32). A correct algorithm with a narrow
   // tag still suffers ABA once the tag wraps around within one pop.
   static constexpr unsigned kTagBits = 32;
+  // push_chain links the chain's tail to the head it read once, before
+  // its CAS loop: a retry installs the stale link, and the nodes pushed
+  // meanwhile are lost (or the list forks). Only the pool's caches push
+  // chains.
+  static constexpr bool kChainTailLinkedOnce = false;
 };
 struct StackUntaggedHead : NoStackBugs {
   static constexpr const char* kVariant = "untagged-head";
@@ -126,6 +131,54 @@ public:
                                       std::memory_order_acquire,
                                       std::memory_order_acquire)) {
         return index;
+      }
+      Sync::spin_hint();
+    }
+  }
+
+  // Pushes the chain first -> ... -> last with one CAS. The caller owns
+  // every node of it and has linked each but `last` to the next.
+  void push_chain(std::uint32_t first, std::uint32_t last) noexcept {
+    LOCKSTEP_DEBUG_ASSERT(Sync, first != kNil && last != kNil,
+                          "tagged stack: push_chain of kNil");
+    std::uint64_t head = head_.load(std::memory_order_relaxed);
+    if constexpr (Bugs::kChainTailLinkedOnce)
+      links_[last].store(index_of(head));
+    for (;;) {
+      if constexpr (!Bugs::kChainTailLinkedOnce)
+        links_[last].store(index_of(head));
+      // (T3) release, as push: publishes every node of the chain.
+      if (head_.compare_exchange_weak(head, pack(first, next_tag(head)),
+                                      std::memory_order_release,
+                                      std::memory_order_relaxed)) {
+        return;
+      }
+      Sync::spin_hint();
+    }
+  }
+
+  // Takes up to `max` nodes from the top with one CAS, writing them to
+  // out[0..n), top first; returns n (0: the stack was empty). As for pop:
+  // if the head word, tag included, is unchanged at the CAS, no node was
+  // popped since it was read, so the links walked were the list's; if it
+  // changed, the walk may have followed links being rewritten (at most
+  // `max` of them, each a valid index or kNil) and is thrown away.
+  std::size_t pop_batch(std::uint32_t* out, std::size_t max) noexcept {
+    // (T1) acquire, as pop.
+    std::uint64_t head = head_.load(std::memory_order_acquire);
+    for (;;) {
+      std::uint32_t index = index_of(head);
+      std::size_t n = 0;
+      while (index != kNil && n < max) {
+        out[n++] = index;
+        index = links_[index].load();
+      }
+      if (n == 0) return 0;
+      // (T2) acquire on success and failure, as pop.
+      if (head_.compare_exchange_weak(head, pack(index, next_tag(head)),
+                                      std::memory_order_acquire,
+                                      std::memory_order_acquire)) {
+        return n;
       }
       Sync::spin_hint();
     }

@@ -68,7 +68,6 @@ private:
   std::vector<std::optional<typename Deque::Stealer>> stealers_;
 };
 
-
 } // namespace
 
 TargetInfo chase_lev_deque_target() {

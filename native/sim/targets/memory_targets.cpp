@@ -10,8 +10,11 @@
 // allocate them. Each block has an owner cell: alloc finds it 0 and sets
 // it, free clears it before the block goes back, so a block handed to a
 // second owner while the first still holds it is an `assertion` at once.
-// The drain gives back every block held and then allocates until the pool
-// is empty: every block must come out exactly once (conservation).
+// With setup `cache`, each thread allocates and frees through its own
+// BlockPool::Cache of that capacity (blocks move to and from the pool in
+// batches, one CAS each). The drain flushes the caches, gives back every
+// block held and then allocates until the pool is empty: every block must
+// come out exactly once (conservation).
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -84,8 +87,15 @@ public:
       pool_.allocate_index();
     for (std::size_t i = prefreed; i-- > 0;)
       pool_.free_index(static_cast<std::uint32_t>(i));
+    if (s.params[2] != 0) {
+      const auto capacity =
+          std::max<std::size_t>(2, static_cast<std::size_t>(s.params[2]));
+      for (std::size_t t = 0; t < held_.size(); ++t)
+        caches_.push_back(std::make_unique<Cache>(pool_, capacity));
+    }
   }
   ~PoolInstance() override {
+    caches_.clear(); // they flush into the pool
     destroy_array<SimSync>(owners_, blocks_);
     SimSync::deallocate(memory_, blocks_ * kBlockSize, kBlockSize);
   }
@@ -93,7 +103,10 @@ public:
   OpResult call(int thread, const Call& c) noexcept override {
     std::vector<std::uint32_t>& mine = held_[static_cast<std::size_t>(thread)];
     if (c.op == kAlloc) {
-      const std::optional<std::uint32_t> b = pool_.allocate_index();
+      const std::optional<std::uint32_t> b =
+          caches_.empty()
+              ? pool_.allocate_index()
+              : caches_[static_cast<std::size_t>(thread)]->allocate_index();
       if (!b) return OpResult::empty();
       if (owners_[*b].load() != 0) {
         Execution::current()->assertion_failed(
@@ -109,7 +122,7 @@ public:
       if (mine.empty()) return OpResult::empty();
       const std::uint32_t b = mine.front();
       mine.erase(mine.begin());
-      give_back(b);
+      give_back(b, thread);
       return OpResult::item(b);
     }
     // kPass: give the oldest block held (or nothing), take what was left.
@@ -126,13 +139,15 @@ public:
   }
 
   bool drain(std::size_t limit, std::vector<std::int64_t>& out) override {
+    for (const auto& cache : caches_)
+      cache->flush();
     for (std::vector<std::uint32_t>& list : held_) {
       for (std::uint32_t b : list)
-        give_back(b);
+        give_back(b, -1);
       list.clear();
     }
     const std::uint32_t passed = mailbox_.exchange(kNone);
-    if (passed != kNone) give_back(passed);
+    if (passed != kNone) give_back(passed, -1);
     while (const std::optional<std::uint32_t> b = pool_.allocate_index()) {
       if (out.size() >= limit) return false;
       out.push_back(*b);
@@ -151,6 +166,9 @@ public:
         ++places[b];
     const std::uint32_t passed = mailbox_.load();
     if (passed != kNone) ++places[passed];
+    for (const auto& cache : caches_)
+      for (std::uint32_t b : cache->cached_blocks())
+        ++places[b];
     const auto free = pool_.free_list_quiescent(); // no cycle: checked
     for (std::uint32_t b : *free)
       ++places[b];
@@ -160,15 +178,22 @@ public:
       if (places[b] != want)
         return "block pool: block " + std::to_string(b) + " is in " +
                std::to_string(places[b]) +
-               " places (held, passed, free), not " + std::to_string(want);
+               " places (held, passed, cached, free), not " +
+               std::to_string(want);
     }
     return {};
   }
 
 private:
-  void give_back(std::uint32_t b) noexcept {
+  using Cache = typename Pool::Cache;
+
+  // Through `thread`'s cache when there are caches (-1: straight back).
+  void give_back(std::uint32_t b, int thread) noexcept {
     owners_[b].store(0);
-    pool_.free_index(b);
+    if (caches_.empty() || thread < 0)
+      pool_.free_index(b);
+    else
+      caches_[static_cast<std::size_t>(thread)]->free_index(b);
   }
 
   std::size_t blocks_;
@@ -178,6 +203,7 @@ private:
   SimSync::atomic<std::uint32_t> mailbox_{kNone};
   // Each thread's blocks, oldest first: only that thread touches its list.
   std::vector<std::vector<std::uint32_t>> held_;
+  std::vector<std::unique_ptr<Cache>> caches_; // one per thread, or none
 };
 
 } // namespace
@@ -218,7 +244,10 @@ TargetInfo block_pool_target() {
   t.params = {{"blocks", 2, 1, 64, "how many blocks; small, so they run out"},
               {"prefreed", 2, 0, 64,
                "blocks on the free list at the start (the first ones, block "
-               "0 on top; at most `blocks`), the rest never handed out"}};
+               "0 on top; at most `blocks`), the rest never handed out"},
+              {"cache", 0, 0, 8,
+               "each thread's cache capacity: 0 for none (the pool alone), "
+               "else 2 to 8 (1 is taken as 2)"}};
   set_variants<PoolVariants, PoolInstance>(t);
   return t;
 }
