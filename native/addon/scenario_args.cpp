@@ -235,6 +235,8 @@ ScenarioSpec read_scenario(Napi::Env env, const Napi::Value& value,
       sim::assign_roles(target, spec.threads, spec.setup.roles);
   if (!roles.empty())
     throw_range_error(env, std::string(fn) + ": scenario." + roles);
+  for (const auto& calls : spec.threads)
+    spec.setup.calls.push_back(calls.size());
 
   spec.schedule = read_schedule(root.at(o, "schedule"));
   const Field model = root.at(o, "memoryModel");

@@ -200,6 +200,10 @@ struct SimSync {
     }
 
     // Blocks until notified and the value differs from `old` (C++20).
+    // Under C11 the load may read an older store; but it blocks only if
+    // the newest store still equals `old`, as a futex compares the value
+    // in memory when it goes to sleep: a store and notify that came before
+    // the wait blocked are never lost, a stale read just looks again.
     void
     wait(U old,
          std::memory_order order = std::memory_order_seq_cst) const noexcept {
@@ -209,6 +213,7 @@ struct SimSync {
         if (ex != nullptr && ex->tracing())
           ex->traced_read(sim::detail::encode(*ex, v));
         if (!(v == old) || ex == nullptr) return;
+        if (ex->c11() && !(value_ == old)) continue; // memory: the newest
         ex->block_on(this);
       }
     }

@@ -7,7 +7,7 @@ const std::vector<TargetInfo>& targets() {
   static const std::vector<TargetInfo> all = {
       chase_lev_deque_target(), mpmc_queue_target(), mpsc_queue_target(),
       tagged_stack_target(),    arena_target(),      block_pool_target(),
-      litmus_target()};
+      scheduler_target(),       litmus_target()};
   return all;
 }
 

@@ -50,6 +50,7 @@ struct TargetSetup {
   std::size_t variant;              // index into TargetInfo::variants
   std::vector<std::int64_t> params; // one per TargetInfo::params, in order
   std::vector<int> roles;           // one per thread
+  std::vector<std::size_t> calls;   // each thread's number of calls
 };
 
 struct TargetInfo {
@@ -80,6 +81,7 @@ TargetInfo mpsc_queue_target();
 TargetInfo tagged_stack_target();
 TargetInfo arena_target();
 TargetInfo block_pool_target();
+TargetInfo scheduler_target();
 TargetInfo litmus_target();
 
 // Variant rows from a structure's variant list (its Bugs types), with the

@@ -27,6 +27,7 @@ import { dequeItemLimit, dequeModel } from '../../models/deque.js';
 import { checkLinearizability } from '../../models/linearizability.js';
 import type { Model } from '../../models/model.js';
 import { mpscQueueModel } from '../../models/mpsc_queue.js';
+import { schedulerModel } from '../../models/scheduler.js';
 import { addon, type MemoryModel, type RunResult, type Scenario, type ScenarioCall, type Schedule, type TargetInfo } from '../../native/index.js';
 import { renderFailure } from '../../fuzz/render.js';
 import { historyOfRun } from './run_history.js';
@@ -75,6 +76,13 @@ export const SPECS: Readonly<Record<string, Spec>> = {
     setup: { blocks: [1, 3], prefreed: [0, 3], cache: [0, 4] },
     // A cache spills only once it fills: a thread needs a few allocations and frees first.
     maxOps: 6,
+  },
+  scheduler: {
+    model: () => schedulerModel(),
+    // The drain lists each accepted tree that ran whole, exactly once.
+    conservation: { inserts: ['submit'], removes: [] },
+    setup: { injection: [1, 3], shape: [0, 1] },
+    maxOps: 3,
   },
 };
 
