@@ -288,7 +288,7 @@ int main(int argc, char** argv) {
     std::shuffle(all.begin(), all.end(), shuffle);
     for (const Measurement& m : all) {
       const double ns = m.run(ms);
-      std::printf("{\"workload\":\"%s\",\"allocator\":\"%s\",\"trial\":%d,"
+      std::printf("{\"workload\":\"%s\",\"subject\":\"%s\",\"trial\":%d,"
                   "\"ns\":%.3f}\n",
                   m.workload, m.allocator, trial, ns);
       std::fflush(stdout);

@@ -113,6 +113,10 @@ struct SchedulerOptions {
   std::size_t cache_capacity = 64;       // task records per worker cache
   // Every this many tasks a worker takes from the injection queue first.
   std::uint64_t injection_interval = 61;
+  // Looks for work this many more times (with a spin hint) before parking:
+  // a worker that parks at once pays a futex wait and its waker a futex
+  // wake for every short gap between tasks.
+  std::size_t spins_before_park = 64;
   // victims[w]: the order in which worker w steals (victim_order() from
   // the topology); empty: w+1, w+2, ... round the ring.
   std::vector<std::vector<int>> victims;
@@ -155,7 +159,7 @@ public:
   explicit Scheduler(const SchedulerOptions& o)
       : workers_(checked_workers(o.workers)), victims_(checked_victims(o)),
         interval_(o.injection_interval == 0 ? 1 : o.injection_interval),
-        max_tasks_(checked_tasks(o.max_tasks)),
+        spins_(o.spins_before_park), max_tasks_(checked_tasks(o.max_tasks)),
         records_(make_array<Sync, Record>(max_tasks_), Free{max_tasks_}),
         pool_(records_ != nullptr ? records_.get() : throw std::bad_alloc(),
               max_tasks_ * sizeof(Record), sizeof(Record), alignof(Record)),
@@ -253,6 +257,10 @@ public:
         break;
       }
       TaskId t = find_work(w);
+      for (std::size_t k = 0; t == kNoTask && k < spins_; ++k) {
+        Sync::spin_hint();
+        t = find_work(w);
+      }
       if (t == kNoTask) t = park(w);
       if (t == kNoTask) continue;
       if (cancel_.load(std::memory_order_acquire)) {
@@ -295,7 +303,12 @@ public:
   }
 
   // Tasks run and tasks dropped so far (exact when quiescent).
-  std::uint64_t ran() const noexcept { return ran_.value.load(); }
+  std::uint64_t ran() const noexcept {
+    std::uint64_t n = 0;
+    for (const auto& slot : slots_)
+      n += slot->ran.load(std::memory_order_relaxed);
+    return n;
+  }
   std::uint64_t dropped() const noexcept { return dropped_.value.load(); }
 
 private:
@@ -319,6 +332,7 @@ private:
     typename BlockPool<Sync>::Cache cache;
     typename Sync::template atomic<std::uint32_t> parked{0};
     std::uint64_t ticks = 0; // tasks run: the injection interval's clock
+    typename Sync::template atomic<std::uint64_t> ran{0}; // its tasks run
   };
 
   static std::size_t checked_workers(std::size_t n) {
@@ -362,8 +376,16 @@ private:
   }
 
   void release_on(std::size_t w, TaskId t) noexcept {
-    if (records_[t].pending.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    auto& pending = records_[t].pending;
+    // Only the hold left (every prerequisite, added while the task was
+    // held, has completed; acquire: their writes come with them): ready,
+    // without a read-modify-write.
+    if (pending.load(std::memory_order_acquire) == 1) {
+      pending.store(0, std::memory_order_relaxed);
       push_ready(w, t);
+      return;
+    }
+    if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) push_ready(w, t);
   }
 
   // A ready task from a worker: to its deque, else (full) run here.
@@ -478,7 +500,9 @@ private:
           drops)
         push_ready(ctx.worker_, s);
     }
-    ran_.value.fetch_add(1, std::memory_order_relaxed);
+    Slot& me = *slots_[ctx.worker_];
+    me.ran.store(me.ran.load(std::memory_order_relaxed) + 1,
+                 std::memory_order_relaxed); // only this worker writes it
     finish(ctx.worker_, t);
   }
 
@@ -501,6 +525,7 @@ private:
   std::size_t workers_;
   std::vector<std::vector<int>> victims_;
   std::uint64_t interval_;
+  std::size_t spins_;
   std::size_t max_tasks_;
   struct Free {
     std::size_t n;
@@ -514,8 +539,6 @@ private:
       std::in_place, 0};
   CachePadded<typename Sync::template atomic<std::uint64_t>> outstanding_{
       std::in_place, 0};
-  CachePadded<typename Sync::template atomic<std::uint64_t>> ran_{std::in_place,
-                                                                  0};
   CachePadded<typename Sync::template atomic<std::uint64_t>> dropped_{
       std::in_place, 0};
   typename Sync::template atomic<bool> stopping_{false};

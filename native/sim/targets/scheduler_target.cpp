@@ -114,6 +114,7 @@ private:
     o.deque_capacity = 4;
     o.cache_capacity = 2;
     o.injection_interval = 2;
+    o.spins_before_park = 0; // park at once: the short schedules show more
     return o;
   }
   int parts() const noexcept { return shape_ == 0 ? 1 : 4; }
