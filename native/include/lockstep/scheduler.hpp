@@ -35,7 +35,9 @@
 // run every task created so far (a task that is never released keeps
 // them waiting) and return. shutdown(kCancel): workers return as soon as
 // they finish the task in hand; tasks not started are dropped (counted,
-// never run), including those released afterwards.
+// never run), including those released afterwards; a submission racing
+// the shutdown counts itself in flight, and drop_unstarted waits for it,
+// so nothing is lost between the two.
 //
 //   lockstep::ThreadPool<> pool({.workers = 4});
 //   auto& s = pool.scheduler();
@@ -82,6 +84,10 @@ struct NoSchedulerBugs {
   // A completing task decrements its first successor's count twice: the
   // successor may run before its other prerequisites.
   static constexpr bool kDoubleDecrement = false;
+  // A submission does not count itself in flight: one that read "not
+  // stopping" just before a cancelling shutdown pushes after the queue
+  // was emptied, and the task is neither run nor dropped (lost).
+  static constexpr bool kNoInFlightCount = false;
 };
 struct SchedulerParkWithoutRecheck : NoSchedulerBugs {
   static constexpr const char* kVariant = "park-without-recheck";
@@ -101,9 +107,17 @@ struct SchedulerDoubleDecrement : NoSchedulerBugs {
       "a completing task decrements its first successor's count twice";
   static constexpr bool kDoubleDecrement = true;
 };
+struct SchedulerPushAfterShutdown : NoSchedulerBugs {
+  static constexpr const char* kVariant = "push-after-shutdown";
+  static constexpr const char* kDescription =
+      "a submission racing a cancelling shutdown pushes after the drain";
+  static constexpr bool kNoInFlightCount = true;
+};
+
 using SchedulerVariants =
     std::tuple<NoSchedulerBugs, SchedulerParkWithoutRecheck,
-               SchedulerNoInjectionInterval, SchedulerDoubleDecrement>;
+               SchedulerNoInjectionInterval, SchedulerDoubleDecrement,
+               SchedulerPushAfterShutdown>;
 
 struct SchedulerOptions {
   std::size_t workers = 2;
@@ -210,7 +224,33 @@ public:
   // kFull: the injection queue is full (try again; t is still held);
   // kShutdown: no more submissions (t is dropped).
   Release try_release(TaskId t) noexcept {
-    if (stopping_.load(std::memory_order_acquire)) {
+    // In flight while it looks at `stopping` and pushes: a shutdown either
+    // is seen here, or sees this submission and waits for it before it
+    // empties the queue (Dekker again: seq_cst on both sides).
+    if constexpr (!Bugs::kNoInFlightCount)
+      submitting_.value.fetch_add(1, std::memory_order_seq_cst);
+    const Release r = release_in_flight(t);
+    if constexpr (!Bugs::kNoInFlightCount)
+      submitting_.value.fetch_sub(1, std::memory_order_release);
+    return r;
+  }
+
+  // A held task that will not be released (try_release said kFull): its
+  // record goes back; it counts as dropped.
+  void discard(TaskId t) noexcept { drop_run(t); }
+
+  // As try_release, waiting (spinning) while the queue is full.
+  Release release(TaskId t) noexcept {
+    for (;;) {
+      const Release r = try_release(t);
+      if (r != Release::kFull) return r;
+      Sync::spin_hint();
+    }
+  }
+
+private:
+  Release release_in_flight(TaskId t) noexcept {
+    if (stopping_.load(std::memory_order_seq_cst)) {
       drop(t);
       return Release::kShutdown;
     }
@@ -233,19 +273,7 @@ public:
     return Release::kOk;
   }
 
-  // A held task that will not be released (try_release said kFull): its
-  // record goes back; it counts as dropped.
-  void discard(TaskId t) noexcept { drop_run(t); }
-
-  // As try_release, waiting (spinning) while the queue is full.
-  Release release(TaskId t) noexcept {
-    for (;;) {
-      const Release r = try_release(t);
-      if (r != Release::kFull) return r;
-      Sync::spin_hint();
-    }
-  }
-
+public:
   // Worker w's loop; returns at shutdown (see the file comment).
   void run_worker(std::size_t w) noexcept {
     Context ctx(*this, w);
@@ -281,6 +309,9 @@ public:
   // Quiescent, after every worker returned: the submissions that no
   // worker took (a cancelling shutdown) are dropped. Returns how many.
   std::size_t drop_unstarted() noexcept {
+    // Submissions that did not see `stopping` finish their pushes first.
+    while (submitting_.value.load(std::memory_order_seq_cst) != 0)
+      Sync::spin_hint();
     std::size_t n = 0;
     while (const std::optional<std::uint32_t> t = injection_.try_pop()) {
       drop_run(*t);
@@ -538,6 +569,8 @@ private:
   CachePadded<typename Sync::template atomic<std::uint32_t>> sleepers_{
       std::in_place, 0};
   CachePadded<typename Sync::template atomic<std::uint64_t>> outstanding_{
+      std::in_place, 0};
+  CachePadded<typename Sync::template atomic<std::uint32_t>> submitting_{
       std::in_place, 0};
   CachePadded<typename Sync::template atomic<std::uint64_t>> dropped_{
       std::in_place, 0};
