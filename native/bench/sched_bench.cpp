@@ -159,7 +159,7 @@ struct FibNode {
   FibNode* left = nullptr;
   FibNode* right = nullptr;
   FibNode* parent = nullptr;
-  std::atomic<int> pending{0}; // the mutex pool's join count
+  std::atomic<int> pending{0}; // children not yet finished
 };
 
 struct FibArena {

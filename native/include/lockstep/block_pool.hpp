@@ -130,7 +130,10 @@ public:
   // moment during the call). Any thread.
   std::optional<std::uint32_t> allocate_index() noexcept {
     std::optional<std::uint32_t> block = free_->pop();
-    if (!block) block = claim_fresh();
+    if (!block) {
+      const auto [first, n] = claim_fresh_batch(1);
+      if (n == 1) block = first;
+    }
     // A block freed while we looked at the fresh counter: the list is the
     // last place a free block can be, so empty here means none was free
     // when this pop read the head (fresh never shrinks).
@@ -223,7 +226,7 @@ public:
 
 private:
   // Up to `max` fresh blocks with one CAS: [first, first + n); n = 0 when
-  // none is left.
+  // none is left. Relaxed: a fresh block was never anyone's.
   std::pair<std::uint32_t, std::size_t>
   claim_fresh_batch(std::size_t max) noexcept {
     const std::size_t limit = Bugs::kLastBlockUnused ? blocks_ - 1 : blocks_;
@@ -238,21 +241,6 @@ private:
       Sync::spin_hint();
     }
     return {0, 0};
-  }
-
-  std::optional<std::uint32_t> claim_fresh() noexcept {
-    const std::size_t limit = Bugs::kLastBlockUnused ? blocks_ - 1 : blocks_;
-    // Relaxed: a fresh block was never anyone's; nothing to synchronise.
-    std::size_t next = fresh_.value.load(std::memory_order_relaxed);
-    while (next < limit) {
-      if (fresh_.value.compare_exchange_weak(next, next + 1,
-                                             std::memory_order_relaxed,
-                                             std::memory_order_relaxed)) {
-        return static_cast<std::uint32_t>(next);
-      }
-      Sync::spin_hint();
-    }
-    return std::nullopt;
   }
 
   static std::size_t checked_stride(std::size_t block_size,

@@ -251,7 +251,7 @@ public:
 private:
   Release release_in_flight(TaskId t) noexcept {
     if (stopping_.load(std::memory_order_seq_cst)) {
-      drop(t);
+      drop_run(t); // held, never to run
       return Release::kShutdown;
     }
     Record& r = records_[t];
@@ -537,14 +537,12 @@ private:
     finish(ctx.worker_, t);
   }
 
-  // A ready task that will not run (cancelled).
+  // A task that will not run (cancelled, or refused at shutdown).
   void drop_run(TaskId t) noexcept {
     dropped_.value.fetch_add(1, std::memory_order_relaxed);
     pool_.free_index(t);
     outstanding_.value.fetch_sub(1, std::memory_order_acq_rel);
   }
-  // A held task refused by try_release.
-  void drop(TaskId t) noexcept { drop_run(t); }
 
   void finish(std::size_t w, TaskId t) noexcept {
     slots_[w]->cache.free_index(t);

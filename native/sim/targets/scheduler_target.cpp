@@ -61,8 +61,9 @@ public:
     SimSync::label(&finished_, "trees_done");
     submitters_ =
         static_cast<int>(std::count(s.roles.begin(), s.roles.end(), 0));
+    std::size_t workers = 0;
     for (int role : s.roles)
-      worker_roles_.push_back(role == 1);
+      worker_index_.push_back(role == 1 ? workers++ : 0);
     if (submitters_ == 0) scheduler_.shutdown(Shutdown::kDrain);
   }
 
@@ -70,7 +71,8 @@ public:
     OpResult out = OpResult::none();
     if (c.op == kSubmit) out = OpResult::boolean(submit(c.arg));
     if (c.op == kWait) wait();
-    if (c.op == kWork) scheduler_.run_worker(worker_of(thread));
+    if (c.op == kWork)
+      scheduler_.run_worker(worker_index_[static_cast<std::size_t>(thread)]);
     const auto t = static_cast<std::size_t>(thread);
     if (c.op != kWork && t < calls_.size() && ++done_[t] == calls_[t] &&
         --submitters_ == 0) {
@@ -128,17 +130,6 @@ private:
       if (t.nodes[p].runs != 1) return false;
     return true;
   }
-  std::size_t worker_of(int thread) const noexcept {
-    std::size_t w = 0;
-    for (int t = 0; t < thread; ++t)
-      if (roles_of_worker(t)) ++w;
-    return w;
-  }
-  bool roles_of_worker(int t) const noexcept {
-    return static_cast<std::size_t>(t) < worker_roles_.size() &&
-           worker_roles_[static_cast<std::size_t>(t)];
-  }
-
   bool submit(std::int64_t value) noexcept {
     if (submitted_ >= kMaxTrees) return false;
     Tree& t = trees_[submitted_];
@@ -202,7 +193,7 @@ private:
   Sched scheduler_;
   std::vector<std::size_t> calls_; // per thread
   std::vector<std::size_t> done_ = std::vector<std::size_t>(calls_.size(), 0);
-  std::vector<bool> worker_roles_;
+  std::vector<std::size_t> worker_index_; // per thread: its worker number
   int submitters_ = 0;
   std::vector<Tree> trees_;
   std::size_t submitted_ = 0;
