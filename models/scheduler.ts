@@ -1,10 +1,13 @@
 /**
  * The scheduler target's specification, as far as a history can say it:
- * `submit(v)` returns true (the tree was released) or false (the injection
- * queue or the task records were full: no promise either way), `wait` and
- * `work` return nothing. What matters is checked elsewhere: every accepted
- * tree runs exactly once (conservation over the drain), joins run after
- * their children and nothing runs twice (assertions in the target), and
+ * `submit(v)` returns true (the graph was released) or false (the injection
+ * queue or the task records were full, or the scheduler was cancelled: no
+ * promise either way), `wait`, `work` and `cancel` return nothing. What
+ * matters is checked elsewhere: every accepted graph runs exactly once
+ * (conservation over the drain), no task starts before its prerequisites,
+ * nothing runs twice, nothing is lost at a cancel, the injection queue
+ * stays within its capacity and a submitted root waits for a bounded
+ * number of local tasks (assertions and invariants in the target), and
  * nobody waits for ever (the simulator's deadlock outcome: a lost wake-up).
  *
  * @example
@@ -25,11 +28,11 @@ export function schedulerModel(): Model<SchedulerState> {
           { output: false, state },
         ];
       }
-      if (input.op === 'wait' || input.op === 'work') return [{ output: undefined, state }];
+      if (input.op === 'wait' || input.op === 'work' || input.op === 'cancel') return [{ output: undefined, state }];
       return [];
     },
     key: () => '',
     describeOperation: describeCall,
-    describeState: () => 'the trees submitted so far',
+    describeState: () => 'the graphs submitted so far',
   };
 }

@@ -80,7 +80,7 @@ const mutations: Mutation[] = [
   { name: 'seed on choices', field: /scenario.schedule.seed does not apply/, apply: (s) => ({ ...s, schedule: { kind: 'choices', seed: 1 } }) },
   { name: 'memory model', field: /scenario.memoryModel/, apply: (s) => ({ ...s, memoryModel: 'arm' }) },
   { name: 'maxSteps 0', field: /scenario.maxSteps must be an integer from 1/, apply: (s) => ({ ...s, maxSteps: 0 }) },
-  { name: 'setup unknown', field: /scenario.setup has an unknown field 'nodes'/, apply: (s) => ({ ...s, setup: { nodes: 1 } }) },
+  { name: 'setup unknown', field: /scenario.setup has an unknown field 'colour'/, apply: (s) => ({ ...s, setup: { colour: 1 } }) },
   { name: 'trace not boolean', field: /scenario.trace must be a boolean/, apply: (s) => ({ ...s, trace: 'yes' }) },
   { name: 'not an object', field: /scenario must be an object/, apply: () => [1, 2] },
 ];

@@ -199,6 +199,12 @@ struct SimSync {
       return old;
     }
 
+    // The newest value in memory, read without a scheduling point and
+    // without taking part in the memory model: for a target's omniscient
+    // checks, never for the code under test. (Under TSO a store still in
+    // a store buffer is not in memory yet; a read-modify-write always is.)
+    U peek() const noexcept { return value_; }
+
     // Blocks until notified and the value differs from `old` (C++20).
     // Under C11 the load may read an older store; but it blocks only if
     // the newest store still equals `old`, as a futex compares the value

@@ -41,6 +41,8 @@ export interface Spec {
   setup: Record<string, [number, number]>;
   /** Ops per thread at most, unless the limits say. @defaultValue 4 */
   maxOps?: number;
+  /** Threads at most, unless the limits say. @defaultValue 3 */
+  maxThreads?: number;
 }
 
 export const SPECS: Readonly<Record<string, Spec>> = {
@@ -79,10 +81,13 @@ export const SPECS: Readonly<Record<string, Spec>> = {
   },
   scheduler: {
     model: () => schedulerModel(),
-    // The drain lists each accepted tree that ran whole, exactly once.
+    // The drain lists each accepted graph that ran whole (every accepted one after a cancel), exactly once.
     conservation: { inserts: ['submit'], removes: [] },
-    setup: { injection: [1, 3], shape: [0, 1] },
-    maxOps: 3,
+    // A random DAG per scenario: the root forks `nodes` tasks, `edges` is a bit per pair (i < j) that orders them.
+    setup: { injection: [1, 3], nodes: [0, 5], edges: [0, 1023] },
+    // Four submits overfill a queue of 3 rounded up to 4; a submitter and up to 3 workers.
+    maxOps: 4,
+    maxThreads: 4,
   },
 };
 
@@ -91,7 +96,7 @@ export interface Case {
 }
 
 export interface CaseLimits {
-  /** @defaultValue 3 */ maxThreads?: number;
+  /** @defaultValue the spec's maxThreads, else 3 */ maxThreads?: number;
   /** @defaultValue the spec's maxOps, else 4 */ maxOps?: number;
   /** Segments of the schedule. @defaultValue 8 */ maxSegments?: number;
   /**
@@ -120,7 +125,7 @@ export function caseArbitrary(target: TargetInfo, variant: string, limits: CaseL
   return fc
     .record({
       first: thread((limited ?? free).name),
-      others: fc.array(thread(free.name), { minLength: 1, maxLength: (limits.maxThreads ?? 3) - 1 }),
+      others: fc.array(thread(free.name), { minLength: 1, maxLength: (limits.maxThreads ?? spec.maxThreads ?? 3) - 1 }),
       setup,
       // A choice past the runnable threads flushes a TSO store buffer.
       segments: fc.array(fc.tuple(fc.nat({ max: tso ? 5 : 2 }), fc.integer({ min: 1, max: 16 })), { maxLength: limits.maxSegments ?? 8 }),

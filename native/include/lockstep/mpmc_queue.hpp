@@ -157,6 +157,12 @@ public:
 
   std::size_t capacity() const noexcept { return capacity_; }
 
+  // The next push and pop tickets, for an observer that reads atomics
+  // without taking part in the schedule (the simulator target's checks of
+  // the scheduler's injection queue): head - tail items are claimed.
+  const auto& push_ticket() const noexcept { return head_.value; }
+  const auto& pop_ticket() const noexcept { return tail_.value; }
+
   // An estimate under concurrency; exact when quiescent.
   std::size_t size_approx() const noexcept {
     const std::uint64_t tail = tail_->load(std::memory_order_relaxed);

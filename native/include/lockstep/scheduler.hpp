@@ -14,7 +14,8 @@
 //
 // Tasks. create(fn, arg) takes a record, held (it cannot run yet);
 // precede(a, b) makes b wait for a (both still held); release(t) lets it
-// run once its prerequisites have completed. Released from outside a
+// run once its prerequisites have completed (a dropped prerequisite
+// drops its successors: none runs without it). Released from outside a
 // worker, a ready task goes through the injection queue (try_release
 // reports kFull instead of waiting); from a task, to the running worker's
 // deque. When a task completes, each successor's pending count drops, and
@@ -48,6 +49,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -88,6 +90,10 @@ struct NoSchedulerBugs {
   // stopping" just before a cancelling shutdown pushes after the queue
   // was emptied, and the task is neither run nor dropped (lost).
   static constexpr bool kNoInFlightCount = false;
+  // The injection queue is sized to the next power of two (as Vyukov's
+  // original ring needs): it holds more submissions than the capacity
+  // asked for, and back-pressure comes late.
+  static constexpr bool kInjectionRoundedUp = false;
 };
 struct SchedulerParkWithoutRecheck : NoSchedulerBugs {
   static constexpr const char* kVariant = "park-without-recheck";
@@ -114,10 +120,18 @@ struct SchedulerPushAfterShutdown : NoSchedulerBugs {
   static constexpr bool kNoInFlightCount = true;
 };
 
+struct SchedulerInjectionRoundedUp : NoSchedulerBugs {
+  static constexpr const char* kVariant = "injection-rounded-up";
+  static constexpr const char* kDescription =
+      "the injection queue is sized to the next power of two: it holds more "
+      "than its capacity";
+  static constexpr bool kInjectionRoundedUp = true;
+};
+
 using SchedulerVariants =
     std::tuple<NoSchedulerBugs, SchedulerParkWithoutRecheck,
                SchedulerNoInjectionInterval, SchedulerDoubleDecrement,
-               SchedulerPushAfterShutdown>;
+               SchedulerPushAfterShutdown, SchedulerInjectionRoundedUp>;
 
 struct SchedulerOptions {
   std::size_t workers = 2;
@@ -177,7 +191,9 @@ public:
         records_(make_array<Sync, Record>(max_tasks_), Free{max_tasks_}),
         pool_(records_ != nullptr ? records_.get() : throw std::bad_alloc(),
               max_tasks_ * sizeof(Record), sizeof(Record), alignof(Record)),
-        injection_(o.injection_capacity) {
+        injection_(Bugs::kInjectionRoundedUp
+                       ? std::bit_ceil(o.injection_capacity)
+                       : o.injection_capacity) {
     for (std::size_t i = 0; i < max_tasks_; ++i)
       Sync::label(&records_[i].pending, "pending", static_cast<long>(i));
     for (std::size_t w = 0; w < workers_; ++w) {
@@ -230,14 +246,23 @@ public:
     if constexpr (!Bugs::kNoInFlightCount)
       submitting_.value.fetch_add(1, std::memory_order_seq_cst);
     const Release r = release_in_flight(t);
-    if constexpr (!Bugs::kNoInFlightCount)
-      submitting_.value.fetch_sub(1, std::memory_order_release);
+    if constexpr (!Bugs::kNoInFlightCount) {
+      // The last one out wakes a shutdown waiting in drop_unstarted (which
+      // set `stopping` before it read the count: seq_cst on both sides).
+      if (submitting_.value.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+          stopping_.load(std::memory_order_seq_cst))
+        submitting_.value.notify_all();
+    }
     return r;
   }
 
-  // A held task that will not be released (try_release said kFull): its
-  // record goes back; it counts as dropped.
-  void discard(TaskId t) noexcept { drop_run(t); }
+  // A held task that will not be released (try_release said kFull, or
+  // the caller changed its mind): it is refused, dropped (counted, never
+  // run) as soon as its prerequisites are done, at once if none is left;
+  // so are its successors, none of which runs without it.
+  void discard(TaskId t) noexcept {
+    if (refuse(t)) drop_run(t);
+  }
 
   // As try_release, waiting (spinning) while the queue is full.
   Release release(TaskId t) noexcept {
@@ -251,7 +276,7 @@ public:
 private:
   Release release_in_flight(TaskId t) noexcept {
     if (stopping_.load(std::memory_order_seq_cst)) {
-      drop_run(t); // held, never to run
+      discard(t); // never to run
       return Release::kShutdown;
     }
     Record& r = records_[t];
@@ -268,8 +293,10 @@ private:
       return Release::kOk;
     }
     // Prerequisites outstanding: the last one to complete pushes it.
-    if (r.pending.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    if (const std::int32_t now = count_down(t, 1); now == 0)
       push_ready_from_outside(t);
+    else if (now == kRefused)
+      drop_run(t);
     return Release::kOk;
   }
 
@@ -309,9 +336,11 @@ public:
   // Quiescent, after every worker returned: the submissions that no
   // worker took (a cancelling shutdown) are dropped. Returns how many.
   std::size_t drop_unstarted() noexcept {
-    // Submissions that did not see `stopping` finish their pushes first.
-    while (submitting_.value.load(std::memory_order_seq_cst) != 0)
-      Sync::spin_hint();
+    // Submissions that did not see `stopping` finish their pushes first
+    // (blocking, not spinning: the submitter may be descheduled).
+    for (std::uint32_t n;
+         (n = submitting_.value.load(std::memory_order_seq_cst)) != 0;)
+      submitting_.value.wait(n, std::memory_order_seq_cst);
     std::size_t n = 0;
     while (const std::optional<std::uint32_t> t = injection_.try_pop()) {
       drop_run(*t);
@@ -342,14 +371,26 @@ public:
   }
   std::uint64_t dropped() const noexcept { return dropped_.value.load(); }
 
+  // For observers (the simulator target's fairness and capacity checks).
+  const MpmcQueue<std::uint32_t, Sync>& injection_queue() const noexcept {
+    return injection_;
+  }
+  std::uint64_t injection_interval() const noexcept { return interval_; }
+
 private:
+  // A flag in `pending`; counts stay far below it (2^24 records, each
+  // counted by at most 4 predecessors and its hold).
+  static constexpr std::int32_t kRefused = 1 << 30;
+  static constexpr std::int32_t kCount = kRefused - 1;
   struct Record {
     Fn fn = nullptr;
     void* arg = nullptr;
-    // The hold plus the prerequisites not yet completed.
+    // The hold plus the prerequisites not yet completed, and kRefused once
+    // the task is refused (dropped instead of run when the count is 0).
     typename Sync::template atomic<std::int32_t> pending{0};
     std::uint32_t successors = 0;
     TaskId next[kMaxSuccessors] = {kNoTask, kNoTask, kNoTask, kNoTask};
+    TaskId drop_next = kNoTask; // the list drop_run works through
   };
   using Deque = ChaseLevDeque<std::uint32_t, Sync>;
   struct Slot {
@@ -416,7 +457,32 @@ private:
       push_ready(w, t);
       return;
     }
-    if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) push_ready(w, t);
+    became_ready(w, t, count_down(t, 1));
+  }
+
+  // What is pending on `t` after dropping `n` counts: 0, ready; kRefused,
+  // ready but refused (drop it); anything else, not ready.
+  std::int32_t count_down(TaskId t, std::int32_t n) noexcept {
+    const std::int32_t now =
+        records_[t].pending.fetch_sub(n, std::memory_order_acq_rel) - n;
+    return (now & kCount) == 0 ? now : -1;
+  }
+  void became_ready(std::size_t w, TaskId t, std::int32_t now) noexcept {
+    if (now == 0) push_ready(w, t);
+    if (now == kRefused) drop_run(t);
+  }
+
+  // Drops one count (the hold, or a prerequisite that will never
+  // complete) and marks `t` refused, in one CAS. True when nothing is
+  // pending any more: the caller drops it now.
+  bool refuse(TaskId t) noexcept {
+    auto& pending = records_[t].pending;
+    std::int32_t old = pending.load(std::memory_order_relaxed);
+    while (!pending.compare_exchange_weak(old, (old - 1) | kRefused,
+                                          std::memory_order_acq_rel,
+                                          std::memory_order_relaxed)) {
+    }
+    return ((old - 1) & kCount) == 0;
   }
 
   // A ready task from a worker: to its deque, else (full) run here.
@@ -483,12 +549,14 @@ private:
         return t;
       }
     }
-    if (stopping_.load(std::memory_order_seq_cst)) {
-      // Draining: others still run the last tasks; look again soon.
-      unpark(me);
-      Sync::spin_hint();
+    if (stopping_.load(std::memory_order_seq_cst) &&
+        (cancel_.load(std::memory_order_seq_cst) ||
+         outstanding_.value.load(std::memory_order_seq_cst) == 0)) {
+      unpark(me); // done: the loop returns
       return kNoTask;
     }
+    // Draining or not, wait (not spin: the others may be descheduled):
+    // a push wakes one worker, the last task of a drain every worker.
     me.parked.wait(1, std::memory_order_seq_cst);
     unpark(me);
     return kNoTask;
@@ -527,9 +595,7 @@ private:
     for (std::uint32_t k = 0; k < n; ++k) {
       const TaskId s = r.next[k];
       const int drops = Bugs::kDoubleDecrement && k == 0 ? 2 : 1;
-      if (records_[s].pending.fetch_sub(drops, std::memory_order_acq_rel) ==
-          drops)
-        push_ready(ctx.worker_, s);
+      became_ready(ctx.worker_, s, count_down(s, drops));
     }
     Slot& me = *slots_[ctx.worker_];
     me.ran.store(me.ran.load(std::memory_order_relaxed) + 1,
@@ -537,18 +603,44 @@ private:
     finish(ctx.worker_, t);
   }
 
-  // A task that will not run (cancelled, or refused at shutdown).
+  // A ready task that will not run (cancelled, refused at shutdown,
+  // discarded). Its successors lose a prerequisite that will never
+  // complete: each is refused, and each this leaves with nothing pending
+  // dropped too (a list through the records, not recursion: a chain may
+  // be long).
   void drop_run(TaskId t) noexcept {
-    dropped_.value.fetch_add(1, std::memory_order_relaxed);
-    pool_.free_index(t);
-    outstanding_.value.fetch_sub(1, std::memory_order_acq_rel);
+    records_[t].drop_next = kNoTask;
+    for (TaskId list = t; list != kNoTask;) {
+      const TaskId d = list;
+      Record& r = records_[d];
+      list = r.drop_next;
+      for (std::uint32_t k = 0; k < r.successors; ++k) {
+        const TaskId s = r.next[k];
+        if (refuse(s)) {
+          records_[s].drop_next = list;
+          list = s;
+        }
+      }
+      dropped_.value.fetch_add(1, std::memory_order_relaxed);
+      pool_.free_index(d);
+      retire();
+    }
   }
 
   void finish(std::size_t w, TaskId t) noexcept {
     slots_[w]->cache.free_index(t);
-    if (outstanding_.value.fetch_sub(1, std::memory_order_acq_rel) == 1 &&
-        stopping_.load(std::memory_order_acquire))
-      wake_all(); // the last task of a drain: everyone may go
+    retire();
+  }
+
+  // One task fewer outstanding (run or dropped). The last one of a drain
+  // wakes every worker: park reads `stopping` and then `outstanding`
+  // after announcing itself, this decrements and then reads `stopping`
+  // before it looks at the parked words (seq_cst on both sides: one of
+  // the two sees the other).
+  void retire() noexcept {
+    if (outstanding_.value.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+        stopping_.load(std::memory_order_seq_cst))
+      wake_all();
   }
 
   std::size_t workers_;
