@@ -42,7 +42,7 @@ describe('the addon loader', () => {
     for (const name of ADDON_FUNCTIONS) expect(typeof loaded[name]).toBe('function');
     expect(addon()).toBe(loaded);
     expect([64, 128]).toContain(loaded.cacheLineSize);
-    expect(Object.keys(loaded.variants).sort()).toEqual(['arena', 'block-pool', 'chase-lev-deque', 'mpmc-queue', 'mpsc-queue', 'tagged-stack']);
+    expect(Object.keys(loaded.variants).sort()).toEqual(['arena', 'block-pool', 'chase-lev-deque', 'mpmc-queue', 'mpsc-queue', 'scheduler', 'tagged-stack']);
     for (const variants of Object.values(loaded.variants)) expect(variants[0]?.name).toBe('correct');
   });
 });

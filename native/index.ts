@@ -94,7 +94,7 @@ export type Take = { kind: 'empty' } | { kind: 'retry' } | { kind: 'success'; va
 /** The engine's structures, by their target names. */
 /** The structures that hold items: push in, pop (or steal) out. */
 export type CollectionTarget = 'chase-lev-deque' | 'mpmc-queue' | 'mpsc-queue' | 'tagged-stack';
-export type Target = CollectionTarget | 'arena' | 'block-pool';
+export type Target = CollectionTarget | 'arena' | 'block-pool' | 'scheduler';
 
 /** A variant of a target: `correct` or a seeded bug (mutant). */
 export interface VariantInfo {
@@ -331,6 +331,14 @@ export interface LockstepAddon {
   poolStats(pool: BlockPoolHandle): PoolStats;
   poolCheckInvariants(pool: BlockPoolHandle): string | null;
 
+  /**
+   * Runs a task graph on the work-stealing scheduler, on real threads (a ThreadPool of the production
+   * build), and returns what each task saw. Blocks the calling thread until every task ran or
+   * `timeoutMs` passed (then the pool is cancelled). TypeError / RangeError for a malformed graph:
+   * an edge out of range, a task waiting for itself, a cycle, more than 4 successors for one task.
+   */
+  schedulerRunGraph(graph: TaskGraph, options?: GraphRunOptions): GraphRun;
+
   /** Runs a scenario in the simulator: one run, or for the exhaustive kind every schedule within the bound. */
   runScenario(scenario: Scenario & { schedule: { kind: 'exhaustive' } }): ExhaustiveResult;
   runScenario(scenario: Scenario): RunResult;
@@ -367,6 +375,45 @@ export interface LockstepAddon {
   readonly variants: Readonly<Record<Target, readonly VariantInfo[]>>;
   /** The engine's cache-line size in bytes (padding unit). */
   readonly cacheLineSize: number;
+}
+
+/** A task graph for schedulerRunGraph: tasks 0 .. tasks - 1. */
+export interface TaskGraph {
+  /** How many tasks, 1 to 2^20. */
+  tasks: number;
+  /** [before, after]: `after` starts only once `before` has finished. Acyclic; a task has at most 4 successors. */
+  edges?: readonly (readonly [number, number])[];
+  /** Spin iterations per task (0 to 1,000,000), one per task. @defaultValue all 0 */
+  work?: readonly number[];
+}
+
+export interface GraphRunOptions {
+  /** Worker threads, 1 to 64. @defaultValue 2 */
+  workers?: number;
+  /** The injection queue's capacity, 1 to 2^20. @defaultValue 1024 */
+  injectionCapacity?: number;
+  /** When to give up and cancel, 1 to 600,000 ms. @defaultValue 10000 */
+  timeoutMs?: number;
+  /** `correct` or a seeded bug, see `variants.scheduler`. @defaultValue 'correct' */
+  variant?: string;
+}
+
+/** What one graph run saw, per task and in all. */
+export interface GraphRun {
+  /** How often each task ran (1 each, in a correct run). */
+  runs: Uint32Array;
+  /** Each task's start and finish, stamped from one shared counter: edge [a, b] held iff finished[a] < started[b]. */
+  started: Uint32Array;
+  finished: Uint32Array;
+  /** The worker that ran each task. */
+  worker: Uint32Array;
+  /** Tasks run, dropped (cancelled after a timeout) and outstanding (neither: lost). */
+  ran: number;
+  dropped: number;
+  outstanding: number;
+  /** Whether the run was cancelled at timeoutMs. */
+  timedOut: boolean;
+  ms: number;
 }
 
 export interface TopologyOptions {
@@ -429,6 +476,7 @@ export const ADDON_FUNCTIONS = [
   'poolFree',
   'poolStats',
   'poolCheckInvariants',
+  'schedulerRunGraph',
   'runScenario',
   'benchScenario',
   'listTargets',

@@ -143,7 +143,7 @@ function makePool(): { values: Record<PoolRef, unknown>; states: Map<unknown, Ha
 const poolArg = fc.constantFrom(...POOL_REFS).map((ref): Arg => ({ ref }));
 const raw = (arb: fc.Arbitrary<unknown>) => arb.map((v): Arg => ({ raw: v }));
 const awkwardNumbers = fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 0.5, 1.5, -1, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 20, 2 ** 20 + 1);
-const optionKeys = fc.constantFrom('capacity', 'maxCapacity', 'maxStealers', 'variant', 'size', 'Capacity', 'root', 'bytes', 'hugePages', 'blockSize', 'blocks', 'alignment');
+const optionKeys = fc.constantFrom('capacity', 'maxCapacity', 'maxStealers', 'variant', 'size', 'Capacity', 'root', 'bytes', 'hugePages', 'blockSize', 'blocks', 'alignment', 'workers', 'injectionCapacity', 'timeoutMs');
 const optionValues = fc.oneof(
   fc.integer({ min: -2, max: 40 }),
   awkwardNumbers,
@@ -166,6 +166,17 @@ const scenarioLike = fc.record(
   { requiredKeys: ['target'] },
 );
 
+// Graph-shaped values: small, and every edge list broken (out of range, a self-loop, a cycle, not a
+// pair), so that a valid graph here has no edges and no scheduler mutant can keep a run waiting.
+const graphLike = fc.record(
+  {
+    tasks: fc.oneof(fc.integer({ min: -1, max: 4 }), awkwardNumbers, fc.anything()),
+    edges: fc.oneof(fc.constant([]), fc.constantFrom([[0, 5]], [[1, 1]], [[0, 1], [1, 0]], [[0]], [[0, 1.5]], [['a', 0]], 7), fc.anything()),
+    work: fc.oneof(fc.array(fc.integer({ min: -1, max: 5 }), { maxLength: 5 }), fc.anything()),
+  },
+  { requiredKeys: ['tasks'] },
+);
+
 function argFor(param: Param): fc.Arbitrary<Arg> {
   switch (param.type) {
     case 'handle':
@@ -177,6 +188,8 @@ function argFor(param: Param): fc.Arbitrary<Arg> {
       return fc.oneof({ weight: 4, arbitrary: raw(options) }, { weight: 1, arbitrary: poolArg });
     case 'scenario':
       return fc.oneof(raw(scenarioLike), raw(fc.anything()), poolArg);
+    case 'graph':
+      return fc.oneof(raw(graphLike), raw(fc.anything()), poolArg);
     case 'cpus':
       return fc.oneof({ weight: 4, arbitrary: raw(fc.array(cpuNumbers, { maxLength: 5 })) }, { weight: 1, arbitrary: raw(fc.anything()) }, { weight: 1, arbitrary: poolArg });
     case 'cpu list':

@@ -20,6 +20,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   init_mpsc_queue(env, exports, variants);
   init_tagged_stack(env, exports, variants);
   init_memory(env, exports, variants);
+  init_scheduler(env, exports, variants);
   init_simulator(env, exports);
   init_topology(env, exports);
   variants.Freeze();

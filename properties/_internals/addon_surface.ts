@@ -26,6 +26,8 @@ export type Param =
   | { name: string; type: 'options'; options: OptionSpec[] }
   /** A scenario: checked exactly by properties/scenario_arguments; here only "no crash, clean error". */
   | { name: string; type: 'scenario' }
+  /** A task graph: checked exactly by properties/scheduler_graph.test; here only "no crash, clean error". */
+  | { name: string; type: 'graph' }
   /** An array of CPU numbers, each an integer from `min` to 16383 (-1: unpinned); `nonEmpty` when it must hold one. */
   | { name: string; type: 'cpus'; min: number; nonEmpty?: boolean }
   /** A CPU list's text ("0-3,8"). */
@@ -77,6 +79,13 @@ const POOL_OPTIONS: OptionSpec[] = [
   { key: 'variant', type: 'variant', target: 'block-pool' },
 ];
 
+const GRAPH_RUN_OPTIONS: OptionSpec[] = [
+  { key: 'workers', type: 'size', fallback: 2, min: 1, max: 64 },
+  { key: 'injectionCapacity', type: 'size', fallback: 1024, min: 1, max: MAX_CAPACITY },
+  { key: 'timeoutMs', type: 'size', fallback: 10_000, min: 1, max: 600_000 },
+  { key: 'variant', type: 'variant', target: 'scheduler' },
+];
+
 export const EXPORTS: ExportSpec[] = [
   { fn: 'close', params: [{ name: 'handle', type: 'any handle' }], required: 1, returns: 'undefined' },
   { fn: 'dequeCreate', params: [{ name: 'options', type: 'options', options: DEQUE_OPTIONS }], required: 0, returns: { handle: 'deque' } },
@@ -117,6 +126,7 @@ export const EXPORTS: ExportSpec[] = [
   { fn: 'poolFree', params: [handle('pool', 'block pool'), { name: 'offset', type: 'block offset' }], required: 2, returns: 'undefined' },
   { fn: 'poolStats', params: [handle('pool', 'block pool')], required: 1, returns: 'object' },
   { fn: 'poolCheckInvariants', params: [handle('pool', 'block pool')], required: 1, returns: 'invariants' },
+  { fn: 'schedulerRunGraph', params: [{ name: 'graph', type: 'graph' }, { name: 'options', type: 'options', options: GRAPH_RUN_OPTIONS }], required: 1, returns: 'object' },
   { fn: 'runScenario', params: [{ name: 'scenario', type: 'scenario' }], required: 1, returns: 'object' },
   { fn: 'benchScenario', params: [{ name: 'scenario', type: 'scenario' }, value], required: 2, returns: 'object' },
   { fn: 'listTargets', params: [], required: 0, returns: 'array' },
@@ -195,6 +205,10 @@ export function expectedOutcome(
         break;
       case 'scenario':
         // A handle is never a scenario; beyond that, the scenario property decides.
+        if (stateOf(arg) !== undefined) return fail('TypeError');
+        return { ok: 'either' };
+      case 'graph':
+        // Nor a graph; beyond that (and the options after it), the graph tests decide.
         if (stateOf(arg) !== undefined) return fail('TypeError');
         return { ok: 'either' };
       case 'options': {
