@@ -52,6 +52,10 @@ template <class Bugs> struct Tree {
   Ledger* ledger;
   std::uint32_t id;
   std::uint32_t depth;
+  // Where it is in its tree (root r: r; child k of s: 3s + k + 1): the
+  // fan-out comes from it, so the trees' size does not depend on the
+  // schedule (ids are handed out in run order).
+  std::uint32_t shape = 0;
   std::uint32_t children[3] = {0, 0, 0};
   std::uint32_t forks = 0;
   bool join = false;
@@ -78,11 +82,11 @@ template <class Bugs> struct Tree {
       auto* join = new Tree{&l, static_cast<std::uint32_t>(l.next_id()), 0};
       join->join = true;
       const auto j = ctx.create(&Tree::run, join);
-      const std::uint32_t n = 1 + self->id % 3;
+      const std::uint32_t n = 1 + ((self->shape * 2654435761u) >> 16) % 3;
       std::vector<typename Sched::TaskId> kids;
       for (std::uint32_t k = 0; k < n; ++k) {
         auto* child = new Tree{&l, static_cast<std::uint32_t>(l.next_id()),
-                               self->depth - 1};
+                               self->depth - 1, self->shape * 3 + k + 1};
         join->children[join->forks++] = child->id;
         const auto c = ctx.create(&Tree::run, child);
         ctx.precede(c, j);
@@ -110,8 +114,9 @@ std::string run_trees(std::size_t workers, std::size_t roots,
     ThreadPool<Bugs> pool(o);
     auto& s = pool.scheduler();
     for (std::size_t r = 0; r < roots; ++r) {
-      auto* root = new Tree<Bugs>{
-          &ledger, static_cast<std::uint32_t>(ledger.next_id()), depth};
+      auto* root =
+          new Tree<Bugs>{&ledger, static_cast<std::uint32_t>(ledger.next_id()),
+                         depth, static_cast<std::uint32_t>(r)};
       auto t = s.create(&Tree<Bugs>::run, root);
       while (t == s.kNoTask) { // records all in use: let workers catch up
         std::this_thread::yield();
