@@ -15,8 +15,7 @@ void init_mpsc_queue(Napi::Env env, Napi::Object exports,
 void init_tagged_stack(Napi::Env env, Napi::Object exports,
                        Napi::Object variants);
 void init_memory(Napi::Env env, Napi::Object exports, Napi::Object variants);
-void init_scheduler(Napi::Env env, Napi::Object exports,
-                    Napi::Object variants);
+void init_scheduler(Napi::Env env, Napi::Object exports, Napi::Object variants);
 void init_simulator(Napi::Env env, Napi::Object exports);
 void init_topology(Napi::Env env, Napi::Object exports);
 
