@@ -11,10 +11,15 @@
  * - sched (native/bench/sched_bench.cpp): ns per task: the work-stealing
  *   scheduler against oneTBB's task_group and a mutex + condition-variable
  *   pool, spawning from outside and fork-join fib.
+ * - queue (native/bench/queue_bench.cpp): ns per item handed over: the
+ *   bounded MPMC queue against boost::lockfree::queue,
+ *   moodycamel::ConcurrentQueue, tbb::concurrent_bounded_queue, a mutex +
+ *   std::deque and a batched mutex queue, 1 producer + 1 consumer and 2 + 2.
  *
  * Results go to stdout (a markdown table) and to bench/results/<name>.json.
  *
- * Run: npm run bench:alloc [-- --trials N --ms M]; npm run bench:sched [-- --trials N]
+ * Run: npm run bench:alloc [-- --trials N --ms M]; npm run bench:sched [-- --trials N];
+ * npm run bench:queue [-- --trials N]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +30,7 @@ import { parseArgs } from 'node:util';
 const BENCHES = {
   alloc: { binary: 'alloc_bench', unit: 'ns per alloc + free', takesMs: true },
   sched: { binary: 'sched_bench', unit: 'ns per task', takesMs: false },
+  queue: { binary: 'queue_bench', unit: 'ns per item', takesMs: false },
 } as const;
 
 const { values: flags, positionals } = parseArgs({

@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_main.hpp"
 #include "lockstep/scheduler.hpp"
 
 #if defined(LOCKSTEP_BENCH_TBB)
@@ -284,28 +285,12 @@ struct Measurement {
 } // namespace
 
 int main(int argc, char** argv) {
-  int trials = 7;
-  bool smoke = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--smoke") == 0) {
-      smoke = true;
-      trials = 1;
-    } else if (std::strcmp(argv[i], "--trials") == 0 && i + 1 < argc) {
-      trials = std::atoi(argv[++i]);
-    } else {
-      std::fprintf(stderr, "usage: sched_bench [--trials N] [--smoke]\n");
-      return 2;
-    }
-  }
-  if (trials < 1) {
-    std::fprintf(stderr, "sched_bench: --trials must be positive\n");
-    return 2;
-  }
+  const auto flags = lockstep::bench::parse_flags(argc, argv, "sched_bench");
+  if (!flags) return 2;
 #if defined(LOCKSTEP_BENCH_TBB)
   tbb::global_control threads(tbb::global_control::max_allowed_parallelism, 2);
 #else
-  std::printf("{\"skipped\":\"oneTBB\",\"why\":\"libtbb-dev is not "
-              "installed\"}\n");
+  lockstep::bench::print_skipped("oneTBB", "libtbb-dev");
 #endif
   std::vector<Measurement> all = {
     {"spawn", "lockstep scheduler", spawn_lockstep},
@@ -317,17 +302,8 @@ int main(int argc, char** argv) {
     {"fib", "oneTBB task_group", fib_tbb},
 #endif
   };
-  if (smoke) all.resize(4); // the two lockstep-built ones, the mutex pool
-  std::mt19937 shuffle(20261130);
-  for (int trial = 0; trial < trials; ++trial) {
-    std::shuffle(all.begin(), all.end(), shuffle);
-    for (const Measurement& m : all) {
-      const double ns = m.run();
-      std::printf("{\"workload\":\"%s\",\"subject\":\"%s\",\"trial\":%d,"
-                  "\"ns\":%.3f}\n",
-                  m.workload, m.subject, trial, ns);
-      std::fflush(stdout);
-    }
-  }
+  if (flags->smoke) all.resize(4); // lockstep's two, the mutex pool's two
+  lockstep::bench::run_trials(all, flags->trials,
+                              [](const Measurement& m) { return m.run(); });
   return 0;
 }
