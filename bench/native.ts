@@ -15,11 +15,14 @@
  *   bounded MPMC queue against boost::lockfree::queue,
  *   moodycamel::ConcurrentQueue, tbb::concurrent_bounded_queue, a mutex +
  *   std::deque and a batched mutex queue, 1 producer + 1 consumer and 2 + 2.
+ * - padding (native/bench/padding_bench.cpp): ns per increment of two
+ *   threads' own counters, side by side, 64 B apart and in CachePadded:
+ *   what false sharing costs (the packed layouts are the "peers").
  *
  * Results go to stdout (a markdown table) and to bench/results/<name>.json.
  *
  * Run: npm run bench:alloc [-- --trials N --ms M]; npm run bench:sched [-- --trials N];
- * npm run bench:queue [-- --trials N]
+ * npm run bench:queue [-- --trials N]; npm run bench:padding [-- --trials N]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,7 @@ const BENCHES = {
   alloc: { binary: 'alloc_bench', unit: 'ns per alloc + free', takesMs: true },
   sched: { binary: 'sched_bench', unit: 'ns per task', takesMs: false },
   queue: { binary: 'queue_bench', unit: 'ns per item', takesMs: false },
+  padding: { binary: 'padding_bench', unit: 'ns per increment', takesMs: false },
 } as const;
 
 const { values: flags, positionals } = parseArgs({
