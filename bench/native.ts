@@ -18,11 +18,15 @@
  * - padding (native/bench/padding_bench.cpp): ns per increment of two
  *   threads' own counters, side by side, 64 B apart and in CachePadded:
  *   what false sharing costs (the packed layouts are the "peers").
+ * - deque (native/bench/deque_bench.cpp): ns per item: the Chase-Lev
+ *   owner's push + pop against a plain array, and owner + one thief
+ *   against a locked std::deque.
  *
  * Results go to stdout (a markdown table) and to bench/results/<name>.json.
  *
  * Run: npm run bench:alloc [-- --trials N --ms M]; npm run bench:sched [-- --trials N];
- * npm run bench:queue [-- --trials N]; npm run bench:padding [-- --trials N]
+ * npm run bench:queue [-- --trials N]; npm run bench:padding [-- --trials N];
+ * npm run bench:deque [-- --trials N]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -35,6 +39,7 @@ const BENCHES = {
   sched: { binary: 'sched_bench', unit: 'ns per task', takesMs: false },
   queue: { binary: 'queue_bench', unit: 'ns per item', takesMs: false },
   padding: { binary: 'padding_bench', unit: 'ns per increment', takesMs: false },
+  deque: { binary: 'deque_bench', unit: 'ns per item', takesMs: false },
 } as const;
 
 const { values: flags, positionals } = parseArgs({
