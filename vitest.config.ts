@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['*.test.ts', 'native/**/*.test.ts', 'models/**/*.test.ts', 'properties/**/*.test.ts', 'fuzz/**/*.test.ts'],
+    include: ['*.test.ts', 'native/**/*.test.ts', 'models/**/*.test.ts', 'properties/**/*.test.ts', 'fuzz/**/*.test.ts', 'bench/**/*.test.ts'],
     // Each test file in its own process: a native crash fails that file
     // loudly instead of taking the runner down.
     pool: 'forks',

@@ -22,7 +22,9 @@
  *   owner's push + pop against a plain array, and owner + one thief
  *   against a locked std::deque.
  *
- * Results go to stdout (a markdown table) and to bench/results/<name>.json.
+ * Results go to stdout (a markdown table), to bench/results/<name>.json and
+ * to bench/results/<name>.svg (a bar chart, bench/chart.ts; the charts are
+ * tracked, the JSON is not).
  *
  * Run: npm run bench:alloc [-- --trials N --ms M]; npm run bench:sched [-- --trials N];
  * npm run bench:queue [-- --trials N]; npm run bench:padding [-- --trials N];
@@ -33,6 +35,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { renderChart } from './chart.js';
 
 const BENCHES = {
   alloc: { binary: 'alloc_bench', unit: 'ns per alloc + free', takesMs: true },
@@ -132,4 +136,6 @@ for (const s of skipped) process.stdout.write(`skipped ${s.skipped}: ${s.why}\n`
 const out = join(root, 'bench', 'results', `${name}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), trials, ms, rows, skipped, pool }, null, 2) + '\n');
-process.stdout.write(`wrote ${out}\n`);
+const chart = join(root, 'bench', 'results', `${name}.svg`);
+writeFileSync(chart, renderChart(`bench:${name}`, bench.unit, rows));
+process.stdout.write(`wrote ${out} and ${chart}\n`);
