@@ -158,6 +158,11 @@ LOCKSTEP_TEST("semantics/one worker runs everything; bad options throw") {
   CHECK_THROWS(lockstep::Scheduler<> s(o), std::invalid_argument);
 }
 
+// A task that counts itself in the std::atomic<int> it is given.
+static void count(lockstep::Scheduler<>::Context&, void* counter) {
+  static_cast<std::atomic<int>*>(counter)->fetch_add(1);
+}
+
 LOCKSTEP_TEST("semantics/cancel: nothing runs after, everything accounted") {
   SchedulerOptions o;
   o.workers = 2;
@@ -189,9 +194,6 @@ LOCKSTEP_TEST("semantics/a dropped prerequisite drops its successors") {
   ThreadPool<> pool(o);
   auto& s = pool.scheduler();
   std::atomic<int> ran{0};
-  auto count = +[](lockstep::Scheduler<>::Context&, void* a) {
-    static_cast<std::atomic<int>*>(a)->fetch_add(1);
-  };
   const auto a = s.create(count, &ran), b = s.create(count, &ran),
              c = s.create(count, &ran), d = s.create(count, &ran);
   CHECK(s.precede(a, b) && s.precede(b, c) && s.precede(a, d) &&
@@ -214,11 +216,7 @@ LOCKSTEP_TEST("semantics/workers park and wake: submissions after a sleep") {
   std::atomic<int> ran{0};
   for (int round = 0; round < 20; ++round) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2)); // all park
-    auto t = s.create(
-        +[](lockstep::Scheduler<>::Context&, void* a) {
-          static_cast<std::atomic<int>*>(a)->fetch_add(1);
-        },
-        &ran);
+    auto t = s.create(count, &ran);
     CHECK(s.release(t) == Release::kOk);
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(10);
