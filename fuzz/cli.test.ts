@@ -40,6 +40,11 @@ describe('lockstep CLI', () => {
     [['repro'], /repro takes one failure file, got 0/],
     [['topology', '--root', '/nonexistent'], /topology: \/nonexistent: no NUMA nodes/],
     [['mutants', '--repeat', '0'], /--repeat must be a whole number from 1 to 100/],
+    [['stress'], /--target is required: one of mpmc-queue, chase-lev-deque, tagged-stack/],
+    [['stress', '--target', 'mpsc-queue'], /--target must be one of mpmc-queue, chase-lev-deque, tagged-stack, got 'mpsc-queue'/],
+    [['stress', '--target', 'chase-lev-deque', '--threads', '1'], /--threads must be a whole number from 2 to 64/],
+    [['stress', '--target', 'mpmc-queue', '--variant', 'untagged-head'], /--variant must be one of correct, lap-dropped, relaxed-turn-store \(mpmc-queue\)/],
+    [['stress', '--target', 'chase-lev-deque', '--variant', 'steal-without-fence'], /may read freed memory on real threads/],
   ])('exits 2 on %j', (args, message) => {
     const r = run(args);
     expect(r.status).toBe(2);
@@ -47,11 +52,24 @@ describe('lockstep CLI', () => {
   });
 
   it('prints help for every command', () => {
-    for (const command of ['', 'fuzz', 'repro', 'list', 'mutants', 'merge', 'topology']) {
+    for (const command of ['', 'fuzz', 'repro', 'list', 'mutants', 'merge', 'topology', 'stress']) {
       const r = run(command ? [command, '--help'] : ['--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/lockstep/);
     }
+  });
+
+  it('stress: the correct deque passes (exit 0); a seeded bug is caught (exit 1) with the rows that show it', () => {
+    const ok = run(['stress', '--target', 'chase-lev-deque', '--ops', '20000', '--runs', '2']);
+    expect(ok.stdout).toMatch(/run 2\/2 \(seed 2\): [\d,]+ ops in \d+ ms \([\d.]+ M ops\/s, (pinned|NOT pinned)\), checked in \d+ ms: ok/);
+    expect(ok.stdout).toMatch(/not linearizable in 0 of 2 runs/);
+    expect(ok.status).toBe(0);
+    // push-publishes-bottom-first hands out an unwritten slot: caught in every 50,000-op run measured.
+    const bad = run(['stress', '--target', 'chase-lev-deque', '--variant', 'push-publishes-bottom-first', '--ops', '50000', '--runs', '5', '--json']);
+    expect(bad.status).toBe(1);
+    const report = JSON.parse(bad.stdout) as { caught: number; runs: { verdict: { kind: string; message?: string } }[] };
+    expect(report.caught).toBeGreaterThan(0);
+    expect(report.runs.find((r) => r.verdict.kind === 'illegal')!.verdict.message).toMatch(/^not linearizable: .* — row \d+: thread \d+ /);
   });
 
   it('topology: this machine, a synthetic tree, JSON', () => {

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
  * The lockstep CLI: fuzz campaigns, replaying failure files, listing
- * targets, mutation testing, merging shards, the machine's topology. Exit codes: 0 all well, 1 a
+ * targets, mutation testing, stress mode, merging shards, the machine's topology. Exit codes: 0 all well, 1 a
  * failure (found, or reproduced), 2 a usage error or a bad file.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { addon } from '../native/index.js';
+import { addon, type StressTarget } from '../native/index.js';
 import { runCampaign, type Progress, type Summary } from './campaign.js';
 import type { Strategy } from './cases.js';
 import { FailureFileError } from './failure_file.js';
@@ -16,6 +16,7 @@ import { runMutants, type MutantRow } from './mutants.js';
 import { UsageError, pairsFor, parseCount, parseDuration, parseMemoryModel, parseShard, parseTargets } from './options.js';
 import { repro } from './repro.js';
 import { table } from './render.js';
+import { runStress, STRESS_TARGETS, type StressResult } from './stress.js';
 import { renderTopology } from './topology_report.js';
 
 const HELP: Record<string, string> = {
@@ -28,6 +29,7 @@ Commands:
   repro     replay a failure file and print what happens
   list      the targets, their ops, roles and variants
   mutants   run a campaign against every seeded bug; print what is caught
+  stress    run a structure on real threads; check its history of millions of ops
   merge     join the outputs of a campaign's shards
   topology  the NUMA nodes, CPUs and distances the engine sees here
 
@@ -79,6 +81,23 @@ setup parameters and variants (seeded bugs).
   --json           print the table as JSON
 
 Exit 1 if a mutant that its memory model can expose was not caught.
+`,
+  stress: `lockstep stress --target T [flags]: stress mode — the production build on
+pinned OS threads, its timestamped history checked by a collection monitor
+
+  --target T     ${Object.keys(STRESS_TARGETS).join(', ')}  (required)
+  --variant V    correct or a seeded bug of T (lockstep list)  [correct]
+  --threads N    OS threads; the deque's thread 0 is its owner, the rest steal  [2]
+  --ops M        operations per run, over all threads  [1000000]
+  --depth D      pushes a thread may be ahead of its pops (how full it runs)  [4]
+  --runs R       runs, with seeds S, S+1, ...; prints how many were caught  [1]
+  --seed S       the first run's seed (each thread's op sequence)  [1]
+  --json         print the runs as JSON
+
+What each target's monitor checks:
+${Object.entries(STRESS_TARGETS).map(([t, x]) => `  ${t}: ${x.checks}`).join('\n')}
+Empty results are checked only where no other operation overlapped (the
+simulator checks the rest). Exit 1 if any run's history is not linearizable.
 `,
   topology: `lockstep topology [flags]: the NUMA nodes, their CPUs and distances,
 the CPUs this process may run on, and whether memory binds to a node here
@@ -276,6 +295,53 @@ function mutantRow(r: MutantRow): string[] {
   ];
 }
 
+function stressCommand(args: string[]): number {
+  const { values: v } = parse('stress', args, {
+    target: { type: 'string' },
+    variant: { type: 'string' },
+    threads: { type: 'string' },
+    ops: { type: 'string' },
+    depth: { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (v.help) return out(HELP['stress']!), 0;
+  const targets = Object.keys(STRESS_TARGETS);
+  if (v.target === undefined) usage('stress', `--target is required: one of ${targets.join(', ')}`);
+  if (!targets.includes(v.target)) usage('stress', `--target must be one of ${targets.join(', ')}, got '${v.target}'`);
+  const target = v.target as StressTarget;
+  const variants = addon().variants[target].map((x) => x.name);
+  const variant = v.variant ?? 'correct';
+  if (!variants.includes(variant)) usage('stress', `--variant must be one of ${variants.join(', ')} (${target}), got '${variant}'`);
+  const threads = parseCount('--threads', v.threads ?? '2', target === 'chase-lev-deque' ? 2 : 1, 64);
+  const ops = parseCount('--ops', v.ops ?? '1000000', 1, 20_000_000);
+  const depth = parseCount('--depth', v.depth ?? '4', 1, 1024);
+  const runs = parseCount('--runs', v.runs ?? '1', 1, 1_000_000);
+  const seed = parseCount('--seed', v.seed ?? '1', 0, Number.MAX_SAFE_INTEGER - runs);
+  const results = [];
+  for (let r = 0; r < runs; r++) {
+    let result;
+    try {
+      result = runStress({ target, variant, threads, ops, depth, seed: seed + r });
+    } catch (e) {
+      if (e instanceof RangeError) usage('stress', e.message);
+      throw e;
+    }
+    results.push({ seed: seed + r, ...result });
+    if (!v.json) out(stressLine(r, runs, seed + r, result));
+  }
+  const caught = results.filter((r) => r.verdict.kind === 'illegal').length;
+  if (v.json) out(JSON.stringify({ target, variant, threads, ops, depth, caught, runs: results }, null, 2) + '\n');
+  else if (runs > 1) out(`\n${target} (${variant}), ${threads} threads, ${number(ops)} ops, depth ${depth}: not linearizable in ${caught} of ${runs} runs\n`);
+  return caught > 0 ? 1 : 0;
+}
+
+function stressLine(r: number, runs: number, seed: number, x: StressResult): string {
+  const head = `run ${r + 1}/${runs} (seed ${seed}): ${number(x.ops)} ops in ${x.runMs.toFixed(0)} ms (${(x.opsPerSecond / 1e6).toFixed(2)} M ops/s${x.pinned ? ', pinned' : ', NOT pinned'}), checked in ${x.checkMs.toFixed(0)} ms`;
+  return x.verdict.kind === 'ok' ? `${head}: ok\n` : `${head}: ${x.verdict.message}\n`;
+}
+
 function mergeCommand(args: string[]): number {
   const { values: v, positionals } = parse('merge', args, { out: { type: 'string' } }, true);
   if (v.help) return out(HELP['merge']!), 0;
@@ -317,6 +383,8 @@ async function main(argv: string[]): Promise<number> {
       return mutants(rest);
     case 'merge':
       return mergeCommand(rest);
+    case 'stress':
+      return stressCommand(rest);
     case 'topology':
       return topologyCommand(rest);
     default:

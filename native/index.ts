@@ -339,6 +339,14 @@ export interface LockstepAddon {
    */
   schedulerRunGraph(graph: TaskGraph, options?: GraphRunOptions): GraphRun;
 
+  /**
+   * Stress mode: runs a structure of the production build on pinned OS threads (each a sequence
+   * from `seed`), then drains it, and returns the timestamped history as columns (see
+   * models/stress_history.ts) for the collection monitors. Blocks the calling thread. RangeError
+   * for an unknown target or variant, too few threads, a variant that may read freed memory.
+   */
+  stressRun(options: StressRunOptions): StressRun;
+
   /** Runs a scenario in the simulator: one run, or for the exhaustive kind every schedule within the bound. */
   runScenario(scenario: Scenario & { schedule: { kind: 'exhaustive' } }): ExhaustiveResult;
   runScenario(scenario: Scenario): RunResult;
@@ -375,6 +383,40 @@ export interface LockstepAddon {
   readonly variants: Readonly<Record<Target, readonly VariantInfo[]>>;
   /** The engine's cache-line size in bytes (padding unit). */
   readonly cacheLineSize: number;
+}
+
+export type StressTarget = 'mpmc-queue' | 'chase-lev-deque' | 'tagged-stack';
+
+export interface StressRunOptions {
+  target: StressTarget;
+  /** `correct` or a seeded bug of the target. @defaultValue 'correct' */
+  variant?: string;
+  /** OS threads, 1 to 64 (the deque: at least 2, thread 0 the owner). @defaultValue 2 */
+  threads?: number;
+  /** Operations over all threads, 1 to 20,000,000 (the drain adds a few). @defaultValue 100000 */
+  ops?: number;
+  /** @defaultValue 1 */
+  seed?: number;
+  /** How many pushes a thread may be ahead of its pops, 1 to 1024. @defaultValue 4 */
+  depth?: number;
+}
+
+/** A stress history: row i is one operation; times in nanoseconds from the first call. */
+export interface StressRun {
+  thread: Uint8Array;
+  /** Index into opNames: push, pop, steal, push-refused. */
+  op: Uint8Array;
+  /** A push's argument, a remove's result; 0xFFFFFFFF empty, 0xFFFFFFFE retry. */
+  value: Uint32Array;
+  call: Float64Array;
+  ret: Float64Array;
+  opNames: string[];
+  threads: number;
+  ops: number;
+  /** Whether every thread was pinned to a CPU. */
+  pinned: boolean;
+  /** Wall time of the threaded part. */
+  ms: number;
 }
 
 /** A task graph for schedulerRunGraph: tasks 0 .. tasks - 1. */
@@ -477,6 +519,7 @@ export const ADDON_FUNCTIONS = [
   'poolStats',
   'poolCheckInvariants',
   'schedulerRunGraph',
+  'stressRun',
   'runScenario',
   'benchScenario',
   'listTargets',

@@ -177,6 +177,19 @@ const graphLike = fc.record(
   { requiredKeys: ['tasks'] },
 );
 
+// Stress options: small runs (at most 2,000 ops), often broken.
+const stressLike = fc.record(
+  {
+    target: fc.constantFrom('mpmc-queue', 'chase-lev-deque', 'tagged-stack', 'nope', 3),
+    variant: fc.constantFrom('correct', 'pop-without-fence', 'steal-without-fence', 'untagged-head', 'nope'),
+    threads: fc.oneof(fc.integer({ min: -1, max: 3 }), awkwardNumbers, fc.anything()),
+    ops: fc.oneof(fc.integer({ min: -1, max: 2000 }), awkwardNumbers, fc.anything()),
+    depth: fc.oneof(fc.integer({ min: -1, max: 1025 }), fc.anything()),
+    seed: fc.oneof(fc.integer({ min: -1, max: 10 }), awkwardNumbers),
+  },
+  { requiredKeys: [] },
+);
+
 function argFor(param: Param): fc.Arbitrary<Arg> {
   switch (param.type) {
     case 'handle':
@@ -190,6 +203,8 @@ function argFor(param: Param): fc.Arbitrary<Arg> {
       return fc.oneof(raw(scenarioLike), raw(fc.anything()), poolArg);
     case 'graph':
       return fc.oneof(raw(graphLike), raw(fc.anything()), poolArg);
+    case 'stress options':
+      return fc.oneof(raw(stressLike), raw(fc.anything()), poolArg);
     case 'cpus':
       return fc.oneof({ weight: 4, arbitrary: raw(fc.array(cpuNumbers, { maxLength: 5 })) }, { weight: 1, arbitrary: raw(fc.anything()) }, { weight: 1, arbitrary: poolArg });
     case 'cpu list':

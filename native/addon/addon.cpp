@@ -23,6 +23,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   init_scheduler(env, exports, variants);
   init_simulator(env, exports);
   init_topology(env, exports);
+  init_stress(env, exports);
   variants.Freeze();
   exports.Set("variants", variants);
   exports.Set("cacheLineSize",

@@ -28,6 +28,8 @@ export type Param =
   | { name: string; type: 'scenario' }
   /** A task graph: checked exactly by properties/scheduler_graph.test; here only "no crash, clean error". */
   | { name: string; type: 'graph' }
+  /** stressRun's options: checked exactly by native/addon/stress_binding.test; here only "no crash, clean error". */
+  | { name: string; type: 'stress options' }
   /** An array of CPU numbers, each an integer from `min` to 16383 (-1: unpinned); `nonEmpty` when it must hold one. */
   | { name: string; type: 'cpus'; min: number; nonEmpty?: boolean }
   /** A CPU list's text ("0-3,8"). */
@@ -127,6 +129,7 @@ export const EXPORTS: ExportSpec[] = [
   { fn: 'poolStats', params: [handle('pool', 'block pool')], required: 1, returns: 'object' },
   { fn: 'poolCheckInvariants', params: [handle('pool', 'block pool')], required: 1, returns: 'invariants' },
   { fn: 'schedulerRunGraph', params: [{ name: 'graph', type: 'graph' }, { name: 'options', type: 'options', options: GRAPH_RUN_OPTIONS }], required: 1, returns: 'object' },
+  { fn: 'stressRun', params: [{ name: 'options', type: 'stress options' }], required: 1, returns: 'object' },
   { fn: 'runScenario', params: [{ name: 'scenario', type: 'scenario' }], required: 1, returns: 'object' },
   { fn: 'benchScenario', params: [{ name: 'scenario', type: 'scenario' }, value], required: 2, returns: 'object' },
   { fn: 'listTargets', params: [], required: 0, returns: 'array' },
@@ -208,7 +211,8 @@ export function expectedOutcome(
         if (stateOf(arg) !== undefined) return fail('TypeError');
         return { ok: 'either' };
       case 'graph':
-        // Nor a graph; beyond that (and the options after it), the graph tests decide.
+      case 'stress options':
+        // Nor a graph or stress options; beyond that, the graph and stress tests decide.
         if (stateOf(arg) !== undefined) return fail('TypeError');
         return { ok: 'either' };
       case 'options': {

@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { runOptions } from '../properties/_internals/run_options.js';
+import { randomCollectionHistory, type CollectionKind } from './_internals/random_collection_history.js';
+import { checkDequeHistory, dequeMonitorModel } from './deque_monitor.js';
+import type { History } from './history.js';
+import { checkLinearizability } from './linearizability.js';
+import type { Model } from './model.js';
+import { checkMultisetHistory, multisetMonitorModel } from './multiset_monitor.js';
+import { checkQueueHistory, queueMonitorModel } from './queue_monitor.js';
+import { columnsFromHistory, EMPTY, type ColumnHistory, type MonitorVerdict } from './stress_history.js';
+
+type Monitor = (h: ColumnHistory) => MonitorVerdict;
+
+const MONITORS: { kind: CollectionKind; check: Monitor; model: () => Model<readonly number[]> }[] = [
+  { kind: 'queue', check: checkQueueHistory, model: queueMonitorModel },
+  { kind: 'multiset', check: checkMultisetHistory, model: multisetMonitorModel },
+  { kind: 'deque', check: checkDequeHistory, model: dequeMonitorModel },
+];
+
+/** Runs the cross-check; returns how many legal and illegal histories it saw, or throws on the first disagreement. */
+function crossCheck(kind: CollectionKind, check: Monitor, model: Model<readonly number[]>, numRuns: number) {
+  const seen = { ok: 0, illegal: 0 };
+  fc.assert(
+    fc.property(randomCollectionHistory(kind), (history: History) => {
+      const generic = checkLinearizability(model, history);
+      const monitor = check(columnsFromHistory(history));
+      if (generic.kind === 'unknown') return;
+      seen[generic.kind]++;
+      if (monitor.kind !== generic.kind) {
+        throw new Error(`monitor says ${monitor.kind}, generic checker ${generic.kind}: ${'message' in monitor ? monitor.message : ''} / ${'message' in generic ? generic.message : ''}\n${JSON.stringify(history)}`);
+      }
+    }),
+    runOptions(numRuns),
+  );
+  return seen;
+}
+
+describe.each(MONITORS)('the $kind monitor', ({ kind, check, model }) => {
+  it('agrees with the generic checker on small random histories, legal and not', () => {
+    const seen = crossCheck(kind, check, model(), 1500);
+    // Both verdicts must come up often, or the agreement says little.
+    expect(seen.ok).toBeGreaterThan(150);
+    expect(seen.illegal).toBeGreaterThan(150);
+  });
+});
+
+describe('the cross-check is not vacuous', () => {
+  it.each([
+    ['a multiset monitor passed off as the queue monitor (no FIFO)', 'queue', checkMultisetHistory, queueMonitorModel],
+    ['a queue monitor passed off as the deque monitor (owner pops FIFO)', 'deque', checkQueueHistoryAsDeque, dequeMonitorModel],
+    ['a deque monitor that ignores empty pops', 'deque', ignoringEmptyPops(checkDequeHistory), dequeMonitorModel],
+    ['a monitor that always says ok', 'multiset', () => ({ kind: 'ok' }) as const, multisetMonitorModel],
+  ] as const)('catches %s', (_, kind, check, model) => {
+    expect(disagreement(() => crossCheck(kind, check, model(), 3000))).toMatch(/^monitor says/);
+  });
+});
+
+/** The disagreement fast-check found (the error it wraps), or '' when none. */
+function disagreement(run: () => unknown): string {
+  try {
+    run();
+    return '';
+  } catch (e) {
+    const cause = (e as Error).cause;
+    return cause instanceof Error ? cause.message : String(e);
+  }
+}
+
+/** The queue monitor on a deque history: steals and pops both as pops. */
+function checkQueueHistoryAsDeque(h: ColumnHistory): MonitorVerdict {
+  const names = h.opNames.map((n) => (n === 'steal' ? 'pop' : n));
+  return checkQueueHistory({ ...h, opNames: names, thread: Array.from(h.thread, () => 0).map((_, i) => i) });
+}
+
+/** A monitor with every empty pop dropped from the history. */
+function ignoringEmptyPops(check: Monitor): Monitor {
+  return (h) => {
+    const keep = Array.from({ length: h.op.length }, (_, i) => i).filter((i) => !(h.opNames[h.op[i]!] === 'pop' && h.value[i] === EMPTY));
+    const pick = (a: ArrayLike<number>) => keep.map((i) => a[i]!);
+    return check({ thread: pick(h.thread), op: pick(h.op), value: pick(h.value), call: pick(h.call), ret: pick(h.ret), opNames: h.opNames });
+  };
+}

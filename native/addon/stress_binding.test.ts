@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+
+import { checkDequeHistory } from '../../models/deque_monitor.js';
+import { checkMultisetHistory } from '../../models/multiset_monitor.js';
+import { checkQueueHistory } from '../../models/queue_monitor.js';
+import { EMPTY } from '../../models/stress_history.js';
+import { addon, type StressRun } from '../index.js';
+
+const a = addon();
+
+/** Rows of one thread, in the order recorded. */
+const rowsOf = (h: StressRun, t: number) => Array.from(h.thread.keys()).filter((i) => h.thread[i] === t);
+
+describe('stressRun', () => {
+  it('records every op of every thread with call < return, then drains on thread 0', () => {
+    const h = a.stressRun({ target: 'mpmc-queue', threads: 3, ops: 3000, seed: 7 });
+    expect(h.opNames).toEqual(['push', 'pop', 'steal', 'push-refused']);
+    for (const column of [h.thread, h.op, h.value, h.call, h.ret]) expect(column.length).toBe(h.ops);
+    expect(h.ops).toBeGreaterThanOrEqual(3000);
+    for (let t = 0; t < 3; t++) {
+      const rows = rowsOf(h, t);
+      expect(rows.length).toBeGreaterThanOrEqual(1000);
+      // One thread's ops are sequential: each returns before the next is called.
+      for (let k = 0; k < rows.length; k++) {
+        expect(h.call[rows[k]!]!).toBeLessThan(h.ret[rows[k]!]!);
+        if (k > 0) expect(h.ret[rows[k - 1]!]!).toBeLessThanOrEqual(h.call[rows[k]!]!);
+      }
+    }
+    // The drain ends with an empty pop on thread 0, after every other op.
+    const last = rowsOf(h, 0).at(-1)!;
+    expect([h.opNames[h.op[last]!], h.value[last]]).toEqual(['pop', EMPTY]);
+    expect(h.call[last]!).toBeGreaterThanOrEqual(Math.max(...h.ret.filter((_, i) => i !== last)));
+  });
+
+  it('pushes unique values; the deque pushes and pops only on thread 0', () => {
+    const h = a.stressRun({ target: 'chase-lev-deque', threads: 3, ops: 3000, depth: 3 });
+    const pushed = Array.from(h.value).filter((_, i) => h.op[i] === 0);
+    expect(new Set(pushed).size).toBe(pushed.length);
+    for (let i = 0; i < h.ops; i++) expect(h.opNames[h.op[i]!] === 'steal').toBe(h.thread[i] !== 0);
+  });
+
+  it.each([
+    ['mpmc-queue', checkQueueHistory],
+    ['chase-lev-deque', checkDequeHistory],
+    ['tagged-stack', checkMultisetHistory],
+  ] as const)('%s: the correct build passes its monitor, over seeds and depths', (target, check) => {
+    for (const [seed, depth] of [[1, 1], [2, 4], [3, 16]] as const) {
+      const h = a.stressRun({ target, threads: 2, ops: 20_000, seed, depth });
+      expect(check(h)).toEqual({ kind: 'ok' });
+    }
+  });
+
+  it('rejects bad options with errors that name them', () => {
+    // @ts-expect-error the target is required
+    expect(() => a.stressRun({})).toThrow(new TypeError('stressRun: option target is required (one of mpmc-queue, chase-lev-deque, tagged-stack)'));
+    // @ts-expect-error not a target
+    expect(() => a.stressRun({ target: 'nope' })).toThrow(new RangeError("stressRun: option target must be one of mpmc-queue, chase-lev-deque, tagged-stack, got 'nope'"));
+    expect(() => a.stressRun({ target: 'chase-lev-deque', threads: 1 })).toThrow(new RangeError('stressRun: option threads must be at least 2 for chase-lev-deque (an owner and a thief), got 1'));
+    expect(() => a.stressRun({ target: 'mpmc-queue', variant: 'untagged-head' })).toThrow(/option variant must be one of correct, lap-dropped, relaxed-turn-store for mpmc-queue, got 'untagged-head'/);
+    expect(() => a.stressRun({ target: 'chase-lev-deque', variant: 'steal-without-buffer-recheck' })).toThrow(/may read freed memory on real threads/);
+    expect(() => a.stressRun({ target: 'mpmc-queue', ops: 0 })).toThrow(RangeError);
+    expect(() => a.stressRun({ target: 'mpmc-queue', ops: 20_000_001 })).toThrow(RangeError);
+    expect(() => a.stressRun({ target: 'mpmc-queue', depth: 1025 })).toThrow(RangeError);
+    // @ts-expect-error an unknown option
+    expect(() => a.stressRun({ target: 'mpmc-queue', capacity: 4 })).toThrow(TypeError);
+  });
+});
