@@ -45,7 +45,7 @@ export function renderChart(title: string, unit: string, rows: readonly ChartRow
       parts.push(
         `<text x="${LABEL - 6}" y="${y + BAR - 5}" font-size="12" text-anchor="end">${escape(r.subject)}</text>`,
         `<rect x="${LABEL}" y="${y}" width="${length.toFixed(1)}" height="${BAR}" fill="${ours ? '#d9480f' : '#868e96'}"><title>${escape(`${r.subject}: ${fmt(r.medianNs)} ${unit}`)}</title></rect>`,
-        `<text x="${(LABEL + length + 6).toFixed(1)}" y="${y + BAR - 5}" font-size="12">${fmt(r.medianNs)} (${r.vsBestPeer.toFixed(2)}× ${escape(r.bestPeer)})</text>`,
+        `<text x="${(LABEL + length + 6).toFixed(1)}" y="${y + BAR - 5}" font-size="12">${fmt(r.medianNs)}${Number.isNaN(r.vsBestPeer) ? '' : ` (${r.vsBestPeer.toFixed(2)}× ${escape(r.bestPeer)})`}</text>`,
       );
       y += BAR + GAP;
     }

@@ -45,6 +45,8 @@ describe('lockstep CLI', () => {
     [['stress', '--target', 'chase-lev-deque', '--threads', '1'], /--threads must be a whole number from 2 to 64/],
     [['stress', '--target', 'mpmc-queue', '--variant', 'untagged-head'], /--variant must be one of correct, lap-dropped, relaxed-turn-store \(mpmc-queue\)/],
     [['stress', '--target', 'chase-lev-deque', '--variant', 'steal-without-fence'], /may read freed memory on real threads/],
+    [['bench', '--filter', 'nope'], /--filter 'nope' matches no benchmark \(alloc, sched, queue, padding, deque, latency, pingpong, stack\)/],
+    [['bench', '--trials', '0'], /--trials must be a whole number from 1 to 1000/],
   ])('exits 2 on %j', (args, message) => {
     const r = run(args);
     expect(r.status).toBe(2);
@@ -52,7 +54,7 @@ describe('lockstep CLI', () => {
   });
 
   it('prints help for every command', () => {
-    for (const command of ['', 'fuzz', 'repro', 'list', 'mutants', 'merge', 'topology', 'stress']) {
+    for (const command of ['', 'fuzz', 'repro', 'list', 'mutants', 'merge', 'topology', 'stress', 'bench']) {
       const r = run(command ? [command, '--help'] : ['--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/lockstep/);

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * The lockstep CLI: fuzz campaigns, replaying failure files, listing
- * targets, mutation testing, stress mode, merging shards, the machine's topology. Exit codes: 0 all well, 1 a
+ * targets, mutation testing, stress mode, benchmarks, merging shards, the machine's topology. Exit codes: 0 all well, 1 a
  * failure (found, or reproduced), 2 a usage error or a bad file.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
+import { BenchError, BENCHES, runNativeBench, type BenchName } from '../bench/native_bench.js';
 import { addon, type StressTarget } from '../native/index.js';
 import { runCampaign, type Progress, type Summary } from './campaign.js';
 import type { Strategy } from './cases.js';
@@ -30,6 +31,7 @@ Commands:
   list      the targets, their ops, roles and variants
   mutants   run a campaign against every seeded bug; print what is caught
   stress    run a structure on real threads; check its history of millions of ops
+  bench     the native benchmarks against their peers: tables, JSON, charts
   merge     join the outputs of a campaign's shards
   topology  the NUMA nodes, CPUs and distances the engine sees here
 
@@ -98,6 +100,21 @@ What each target's monitor checks:
 ${Object.entries(STRESS_TARGETS).map(([t, x]) => `  ${t}: ${x.checks}`).join('\n')}
 Empty results are checked only where no other operation overlapped (the
 simulator checks the rest). Exit 1 if any run's history is not linearizable.
+`,
+  bench: `lockstep bench [flags]: the native benchmarks, each subject against the
+peers a user would pick instead (timing inside native code; medians, spread,
+ratios against the best peer of the same run)
+
+  --filter F     benchmarks whose name contains F; a comma-separated list
+                 (${Object.keys(BENCHES).join(', ')})  [all]
+  --trials N     trials per benchmark  [7]
+  --smoke        each loop once with small sizes: proves it builds and runs;
+                 writes nothing
+  --json         print the reports as JSON
+
+The loops are built under build/bench on first use (cmake); peers from
+Debian's packages are linked when installed and listed as skipped when not.
+Each benchmark writes bench/results/<name>.json and <name>.svg.
 `,
   topology: `lockstep topology [flags]: the NUMA nodes, their CPUs and distances,
 the CPUs this process may run on, and whether memory binds to a node here
@@ -342,6 +359,31 @@ function stressLine(r: number, runs: number, seed: number, x: StressResult): str
   return x.verdict.kind === 'ok' ? `${head}: ok\n` : `${head}: ${x.verdict.message}\n`;
 }
 
+function benchCommand(args: string[]): number {
+  const { values: v } = parse('bench', args, { filter: { type: 'string' }, trials: { type: 'string' }, smoke: { type: 'boolean' }, json: { type: 'boolean' } });
+  if (v.help) return out(HELP['bench']!), 0;
+  const all = Object.keys(BENCHES) as BenchName[];
+  const filters = (v.filter ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const names = filters.length === 0 ? all : all.filter((n) => filters.some((f) => n.includes(f)));
+  if (names.length === 0) usage('bench', `--filter '${v.filter}' matches no benchmark (${all.join(', ')})`);
+  const trials = parseCount('--trials', v.trials ?? '7', 1, 1000);
+  const reports = [];
+  for (const name of names) {
+    if (!v.json) process.stderr.write(`bench ${name}...\n`);
+    try {
+      const report = runNativeBench(name, { trials, smoke: v.smoke ?? false, log: (l) => process.stderr.write(l) });
+      reports.push(report);
+      if (!v.json) out(`\n## ${name} (${BENCHES[name].unit})\n\n${report.table}\n${report.files.length ? `wrote ${report.files.join(' and ')}\n` : ''}`);
+    } catch (e) {
+      if (!(e instanceof BenchError)) throw e;
+      process.stderr.write(`lockstep bench: ${name}: ${e.message}\n`);
+      return 1;
+    }
+  }
+  if (v.json) out(JSON.stringify(reports.map(({ name, rows, skipped }) => ({ name, unit: BENCHES[name].unit, rows, skipped })), null, 2) + '\n');
+  return 0;
+}
+
 function mergeCommand(args: string[]): number {
   const { values: v, positionals } = parse('merge', args, { out: { type: 'string' } }, true);
   if (v.help) return out(HELP['merge']!), 0;
@@ -385,6 +427,8 @@ async function main(argv: string[]): Promise<number> {
       return mergeCommand(rest);
     case 'stress':
       return stressCommand(rest);
+    case 'bench':
+      return benchCommand(rest);
     case 'topology':
       return topologyCommand(rest);
     default:

@@ -8,12 +8,17 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <random>
+#include <thread>
 #include <vector>
+
+#include "lockstep/topology.hpp"
 
 namespace lockstep::bench {
 
@@ -63,6 +68,55 @@ void run_trials(std::vector<M> all, int trials, Measure measure) {
       std::fflush(stdout);
     }
   }
+}
+
+// The CPUs this process may use, read once, before any thread is pinned
+// (a pinned thread's own affinity is its one CPU).
+inline const std::vector<int>& allowed_cpus() {
+  static const std::vector<int> all = [] {
+    try {
+      return current_thread_affinity();
+    } catch (const std::exception&) {
+      return std::vector<int>{};
+    }
+  }();
+  return all;
+}
+
+// Pins the calling thread to the k-th CPU this process may use (round
+// robin); left unpinned when the kernel refuses.
+inline void pin_to(int k) {
+  const std::vector<int>& cpus = allowed_cpus();
+  if (cpus.empty()) return;
+  try {
+    pin_current_thread(
+        std::vector<int>{cpus[static_cast<std::size_t>(k) % cpus.size()]});
+  } catch (const std::exception&) {
+  }
+}
+
+// Runs body(0) and body(1) on two threads pinned to the first two CPUs,
+// released together; returns the ns from the release until both are done.
+template <class Body> double timed_pair(Body body) {
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  auto side = [&](int k) {
+    pin_to(k);
+    ready.fetch_add(1);
+    while (!go.load(std::memory_order_acquire)) {
+    }
+    body(k);
+  };
+  std::thread t0(side, 0), t1(side, 1);
+  while (ready.load() < 2) {
+  }
+  const auto start = std::chrono::steady_clock::now();
+  go.store(true, std::memory_order_release);
+  t0.join();
+  t1.join();
+  return std::chrono::duration<double, std::nano>(
+             std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 } // namespace lockstep::bench

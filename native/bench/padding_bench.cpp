@@ -11,6 +11,11 @@
 //             own), with a relaxed fetch_add (a locked RMW) and with a
 //             plain load + store of the atomic (what a single writer
 //             does, e.g. a deque's bottom)
+//   mpmc queue 1p1c  the same MpmcQueue built with each layout policy:
+//             Padded (every slot and both ticket counters on lines of
+//             their own, the default) and Packed (16-byte slots side by
+//             side, the counters adjacent); one producer on CPU 0 hands
+//             1,000,000 items to one consumer on CPU 1 (ns per item)
 // The "peer" is the packed layout: bench/native.ts reports each figure as
 // a ratio against the best packed one, so the padded rows read as the
 // speed-up padding gives.
@@ -19,18 +24,21 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "bench_main.hpp"
 #include "lockstep/cache_padded.hpp"
+#include "lockstep/mpmc_queue.hpp"
+#include "lockstep/std_sync.hpp"
 #include "lockstep/topology.hpp"
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // Two counters `Gap` bytes apart (8: side by side), the first at the
 // start of a line pair.
@@ -48,14 +56,6 @@ struct PaddedPair {
   std::atomic<std::uint64_t>& b() { return *second; }
 };
 
-void pin(int cpu) {
-  try {
-    lockstep::pin_current_thread(std::vector<int>{cpu});
-  } catch (const std::exception&) {
-    // Not allowed here: unpinned.
-  }
-}
-
 enum class Op { kRmw, kStore };
 
 template <Op op> void bump(std::atomic<std::uint64_t>& c, std::uint64_t n) {
@@ -71,25 +71,35 @@ template <Op op> void bump(std::atomic<std::uint64_t>& c, std::uint64_t n) {
 // ns per increment, both threads counting at once.
 template <class P, Op op> double run(std::uint64_t n) {
   auto pair = std::make_unique<P>();
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  auto body = [&](std::atomic<std::uint64_t>& c, int cpu) {
-    pin(cpu);
-    ready.fetch_add(1);
-    while (!go.load(std::memory_order_acquire)) {
+  return lockstep::bench::timed_pair(
+             [&](int k) { bump<op>(k == 0 ? pair->a() : pair->b(), n); }) /
+         static_cast<double>(n);
+}
+
+// ns per item through a 1,024-slot MpmcQueue with layout L, producer and
+// consumer pinned to CPUs 0 and 1.
+template <class L> double queue_1p1c(std::uint64_t n) {
+  auto q =
+      std::make_unique<lockstep::MpmcQueue<std::uint64_t, lockstep::StdSync,
+                                           lockstep::NoMpmcBugs, L>>(1024);
+  std::uint64_t sum = 0;
+  const double ns = lockstep::bench::timed_pair([&](int k) {
+    for (std::uint64_t i = 0; i < n; ++i) {
+      if (k == 0) {
+        while (!q->try_push(i))
+          lockstep::StdSync::spin_hint();
+        continue;
+      }
+      std::optional<std::uint64_t> v;
+      while (!(v = q->try_pop()))
+        lockstep::StdSync::spin_hint();
+      sum += *v;
     }
-    bump<op>(c, n);
-  };
-  std::thread t0(body, std::ref(pair->a()), 0);
-  std::thread t1(body, std::ref(pair->b()), 1);
-  while (ready.load() < 2) {
+  });
+  if (sum != n * (n - 1) / 2) {
+    std::fprintf(stderr, "padding_bench: the queue lost or duplicated items\n");
+    std::exit(1);
   }
-  const auto start = Clock::now();
-  go.store(true, std::memory_order_release);
-  t0.join();
-  t1.join();
-  const double ns =
-      std::chrono::duration<double, std::nano>(Clock::now() - start).count();
   return ns / static_cast<double>(n);
 }
 
@@ -113,6 +123,10 @@ int main(int argc, char** argv) {
       {"counters store", "packed (64 B apart)", &run<Pair<64>, Op::kStore>},
       {"counters store", "lockstep CachePadded (128 B)",
        &run<PaddedPair, Op::kStore>},
+      {"mpmc queue 1p1c", "packed (Packed layout)",
+       &queue_1p1c<lockstep::Packed>},
+      {"mpmc queue 1p1c", "lockstep mpmc (Padded layout)",
+       &queue_1p1c<lockstep::Padded>},
   };
   const std::uint64_t n = flags->smoke ? 100'000 : 10'000'000;
   lockstep::bench::run_trials(all, flags->trials,

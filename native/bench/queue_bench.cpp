@@ -5,6 +5,8 @@
 //
 // Subjects (each bounded to 1,024 items where the queue can be bounded):
 //   lockstep mpmc                  MpmcQueue (Vyukov, explicit laps)
+//   lockstep mpsc                  MpscQueue (Vyukov's node-based MPSC over
+//                                  a node pool), 2p1c only
 //   boost::lockfree::queue         fixed_sized, bounded_push (libboost-dev)
 //   moodycamel::ConcurrentQueue    try_enqueue / try_dequeue with producer
 //                                  and consumer tokens, its fast path; room
@@ -15,7 +17,9 @@
 //   std::mutex + std::deque        one lock per item
 //   batched mutex queue            one lock per 64 items each side
 // Workloads: 1p1c (one producer, one consumer, pinned to CPUs 0 and 1
-// when this process may use them) and 2p2c (two of each: on a 2-core
+// when this process may use them), 2p1c (two producers, one consumer: the
+// MPSC queue's case, where lockstep's MpscQueue joins) and 2p2c (two of
+// each: on a 2-core
 // machine four threads share two cores, so a spinning thread can hold a
 // core its peer needs; a full or empty queue is retried 64 times with a
 // pause, then the thread yields). Producers push 1,000,000 distinct values
@@ -39,6 +43,7 @@
 
 #include "bench_main.hpp"
 #include "lockstep/mpmc_queue.hpp"
+#include "lockstep/mpsc_queue.hpp"
 #include "lockstep/std_sync.hpp"
 #include "lockstep/topology.hpp"
 
@@ -88,6 +93,26 @@ struct LockstepQueue {
   };
   End producer() { return {*this}; }
   End consumer() { return {*this}; }
+};
+
+// The MPSC queue: any number of producers, its one consumer's end.
+struct LockstepMpsc {
+  lockstep::MpscQueue<std::uint64_t> q{kCapacity};
+  struct Producer {
+    LockstepMpsc& s;
+    bool push(std::uint64_t v) { return s.q.try_push(v); }
+    void flush() {}
+  };
+  struct Consumer {
+    lockstep::MpscQueue<std::uint64_t>::Consumer end;
+    bool pop(std::uint64_t& v) {
+      const lockstep::Take<std::uint64_t> got = end.pop();
+      if (got.is_success()) v = got.value();
+      return got.is_success();
+    }
+  };
+  Producer producer() { return {*this}; }
+  Consumer consumer() { return {q.consumer()}; }
 };
 
 #if defined(LOCKSTEP_BENCH_BOOST)
@@ -213,16 +238,6 @@ struct BatchedMutexQueue {
   Consumer consumer() { return {*this, {}, 0}; }
 };
 
-void pin(int cpu) {
-  const std::vector<int> allowed = lockstep::current_thread_affinity();
-  if (std::find(allowed.begin(), allowed.end(), cpu) == allowed.end()) return;
-  try {
-    lockstep::pin_current_thread(std::vector<int>{cpu});
-  } catch (const std::exception&) {
-    // Not allowed after all: unpinned.
-  }
-}
-
 // ns per item: `producers` threads push items/producers distinct values
 // each, `consumers` threads pop until all are taken; exits 1 when the
 // consumers' sum is not the producers'.
@@ -236,7 +251,7 @@ double transfer(int producers, int consumers, std::uint64_t items) {
   const int n = producers + consumers;
   for (int t = 0; t < n; ++t) {
     threads.emplace_back([&, t] {
-      pin(t % 2);
+      lockstep::bench::pin_to(t % 2);
       if (t < producers) {
         // Each producer's first item goes in before the clock starts:
         // moodycamel's producer takes its first block from the shared
@@ -295,12 +310,19 @@ struct Measurement {
   double (*run)(std::uint64_t items);
 };
 
-template <class Queue> Measurement both(const char* workload, const char* s) {
+template <class Queue, int Producers, int Consumers>
+double transfer_items(std::uint64_t items) {
+  return transfer<Queue>(Producers, Consumers, items);
+}
+
+// The measurement of `Queue` for a workload: 1p1c, 2p2c, or 2p1c.
+template <class Queue>
+Measurement make(const char* workload, const char* subject) {
   if (std::strcmp(workload, "1p1c") == 0)
-    return {workload, s,
-            [](std::uint64_t i) { return transfer<Queue>(1, 1, i); }};
-  return {workload, s,
-          [](std::uint64_t i) { return transfer<Queue>(2, 2, i); }};
+    return {workload, subject, transfer_items<Queue, 1, 1>};
+  if (std::strcmp(workload, "2p1c") == 0)
+    return {workload, subject, transfer_items<Queue, 2, 1>};
+  return {workload, subject, transfer_items<Queue, 2, 2>};
 }
 
 } // namespace
@@ -309,18 +331,20 @@ int main(int argc, char** argv) {
   const auto flags = lockstep::bench::parse_flags(argc, argv, "queue_bench");
   if (!flags) return 2;
   std::vector<Measurement> all;
-  for (const char* w : {"1p1c", "2p2c"}) {
-    all.push_back(both<LockstepQueue>(w, "lockstep mpmc"));
-    all.push_back(both<MutexQueue>(w, "std::mutex + std::deque"));
-    all.push_back(both<BatchedMutexQueue>(w, "batched mutex queue"));
+  for (const char* w : {"1p1c", "2p2c", "2p1c"}) {
+    if (std::strcmp(w, "2p1c") == 0)
+      all.push_back(make<LockstepMpsc>(w, "lockstep mpsc"));
+    all.push_back(make<LockstepQueue>(w, "lockstep mpmc"));
+    all.push_back(make<MutexQueue>(w, "std::mutex + std::deque"));
+    all.push_back(make<BatchedMutexQueue>(w, "batched mutex queue"));
 #if defined(LOCKSTEP_BENCH_BOOST)
-    all.push_back(both<BoostQueue>(w, "boost::lockfree::queue"));
+    all.push_back(make<BoostQueue>(w, "boost::lockfree::queue"));
 #endif
 #if defined(LOCKSTEP_BENCH_MOODYCAMEL)
-    all.push_back(both<MoodycamelQueue>(w, "moodycamel::ConcurrentQueue"));
+    all.push_back(make<MoodycamelQueue>(w, "moodycamel::ConcurrentQueue"));
 #endif
 #if defined(LOCKSTEP_BENCH_TBB)
-    all.push_back(both<TbbQueue>(w, "tbb::concurrent_bounded_queue"));
+    all.push_back(make<TbbQueue>(w, "tbb::concurrent_bounded_queue"));
 #endif
   }
 #if !defined(LOCKSTEP_BENCH_BOOST)

@@ -54,4 +54,37 @@ static_assert(sizeof(CachePadded<char[kCacheLineSize + 1]>) ==
                   2 * kCacheLineSize,
               "CachePadded must round its size up to whole cache lines");
 
+// A T with no padding, with CachePadded's interface: what Packed puts
+// where Padded puts a CachePadded.
+template <class T> struct Unpadded {
+  T value;
+
+  Unpadded() = default;
+  template <class... Args>
+  explicit Unpadded(std::in_place_t, Args&&... args)
+      : value(std::forward<Args>(args)...) {}
+
+  T* operator->() noexcept { return &value; }
+  const T* operator->() const noexcept { return &value; }
+  T& operator*() noexcept { return value; }
+  const T& operator*() const noexcept { return value; }
+};
+
+// A structure's layout policy (its `Layout` template parameter): Padded,
+// the default, keeps every independently written field (Field<T>) and
+// every element of a shared array (aligned to kAlign<T>) on cache lines of
+// its own; Packed puts them side by side. Packed exists to measure what
+// padding buys (bench:padding), never for production.
+struct Padded {
+  template <class T> using Field = CachePadded<T>;
+  template <class T>
+  static constexpr std::size_t kAlign = alignof(T) > kCacheLineSize
+                                            ? alignof(T)
+                                            : kCacheLineSize;
+};
+struct Packed {
+  template <class T> using Field = Unpadded<T>;
+  template <class T> static constexpr std::size_t kAlign = alignof(T);
+};
+
 } // namespace lockstep

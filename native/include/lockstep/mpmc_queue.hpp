@@ -30,6 +30,7 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "lockstep/cache_padded.hpp"
@@ -73,7 +74,10 @@ struct MpmcRelaxedTurnStore : NoMpmcBugs {
 using MpmcVariants =
     std::tuple<NoMpmcBugs, MpmcLapDropped, MpmcRelaxedTurnStore>;
 
-template <class T, class Sync = StdSync, class Bugs = NoMpmcBugs>
+// Layout: Padded (each slot and each ticket counter on cache lines of
+// its own) or Packed (side by side: bench:padding measures the difference).
+template <class T, class Sync = StdSync, class Bugs = NoMpmcBugs,
+          class Layout = Padded>
 class MpmcQueue {
 public:
   static constexpr std::size_t kMaxCapacity = std::size_t{1} << 32;
@@ -207,11 +211,13 @@ public:
   }
 
 private:
-  struct alignas(kCacheLineSize) Slot {
+  struct SlotFields {
     typename Sync::template atomic<std::uint64_t> turn{0};
     typename Sync::template cell<T> value;
   };
-  static_assert(sizeof(Slot) % kCacheLineSize == 0,
+  struct alignas(Layout::template kAlign<SlotFields>) Slot : SlotFields {};
+  static_assert(!std::is_same_v<Layout, Padded> ||
+                    sizeof(Slot) % kCacheLineSize == 0,
                 "each slot fills whole cache lines, so that neighbouring "
                 "slots written by different threads never share one");
 
@@ -237,8 +243,10 @@ private:
 
   const std::size_t capacity_;
   Slot* slots_;
-  CachePadded<typename Sync::template atomic<std::uint64_t>> head_{};
-  CachePadded<typename Sync::template atomic<std::uint64_t>> tail_{};
+  typename Layout::template Field<typename Sync::template atomic<std::uint64_t>>
+      head_{};
+  typename Layout::template Field<typename Sync::template atomic<std::uint64_t>>
+      tail_{};
 };
 
 } // namespace lockstep
