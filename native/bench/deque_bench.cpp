@@ -13,6 +13,10 @@
 //             after each burst while one thief (pinned to the other CPU)
 //             steals until all are taken: lockstep against std::deque
 //             behind a std::mutex (owner at the back, thief at the front)
+//   steal, by layout  the same, lockstep's deque built with each layout
+//             policy: Padded (top, bottom, the buffer pointer and the
+//             hazard slot on lines of their own, the default) and Packed
+//             (side by side): what the padding buys
 //
 //   deque_bench [--trials N] [--smoke]
 #include <atomic>
@@ -109,8 +113,11 @@ double owner_and_thief(std::uint64_t items, Push push, Pop pop, Steal steal) {
   return per_item(start, items);
 }
 
+template <class Layout = lockstep::Padded>
 double steal_lockstep(std::uint64_t items) {
-  lockstep::ChaseLevDeque<std::uint64_t> deque(1024, 1);
+  lockstep::ChaseLevDeque<std::uint64_t, lockstep::StdSync,
+                          lockstep::NoDequeBugs, Layout>
+      deque(1024, 1);
   auto worker = deque.worker();
   auto stealer = deque.stealer();
   return owner_and_thief(
@@ -164,8 +171,12 @@ int main(int argc, char** argv) {
        &owner_plain<std::vector<std::uint64_t>>, 10'000'000 / scale},
       {"owner", "std::deque", &owner_plain<std::deque<std::uint64_t>>,
        10'000'000 / scale},
-      {"steal", "lockstep chase-lev", &steal_lockstep, 1'000'000 / scale},
+      {"steal", "lockstep chase-lev", &steal_lockstep<>, 1'000'000 / scale},
       {"steal", "std::mutex + std::deque", &steal_mutex, 1'000'000 / scale},
+      {"steal, by layout", "lockstep chase-lev (Padded layout)",
+       &steal_lockstep<lockstep::Padded>, 1'000'000 / scale},
+      {"steal, by layout", "packed (Packed layout)",
+       &steal_lockstep<lockstep::Packed>, 1'000'000 / scale},
   };
   lockstep::bench::run_trials(
       all, flags->trials, [](const Measurement& m) { return m.run(m.items); });

@@ -162,9 +162,15 @@ using DequeVariants =
                DequeStealWithoutBufferRecheck, DequeGrowCopiesOneShort,
                DequePopStoresBottomRelaxed, DequeGrowPublishesRelaxed>;
 
-template <class T, class Sync = StdSync, class Bugs = NoDequeBugs>
+// Layout: Padded (top, bottom, the buffer pointer and each stealer's
+// hazard slot on cache lines of their own) or Packed (side by side:
+// bench:deque measures the difference).
+template <class T, class Sync = StdSync, class Bugs = NoDequeBugs,
+          class Layout = Padded>
 class ChaseLevDeque {
   template <class U> using Atomic = typename Sync::template atomic<U>;
+  // Each field that one side writes often, as the layout places it.
+  template <class U> using Field = typename Layout::template Field<U>;
   using Cell = typename Sync::template cell<T>;
 
 public:
@@ -182,7 +188,7 @@ public:
                          std::size_t max_capacity = kMaxCapacity)
       : max_capacity_(checked_max_capacity(initial_capacity, max_capacity)),
         max_stealers_(checked_max_stealers(max_stealers)),
-        hazards_(make_array<Sync, CachePadded<HazardSlot>>(max_stealers_)) {
+        hazards_(make_array<Sync, Field<HazardSlot>>(max_stealers_)) {
     Buffer* first = make_buffer(std::bit_ceil(initial_capacity));
     if (hazards_ == nullptr || first == nullptr) {
       free_buffer(first);
@@ -523,13 +529,13 @@ private:
     return false;
   }
 
-  // Each field that one side writes often has a line of its own.
-  CachePadded<Atomic<std::int64_t>> top_{};    // thieves and pop CAS it
-  CachePadded<Atomic<std::int64_t>> bottom_{}; // the owner writes it
-  CachePadded<Atomic<Buffer*>> buffer_{};      // the owner, on growth
+  // Each field that one side writes often: a line of its own (Padded).
+  Field<Atomic<std::int64_t>> top_{};    // thieves and pop CAS it
+  Field<Atomic<std::int64_t>> bottom_{}; // the owner writes it
+  Field<Atomic<Buffer*>> buffer_{};      // the owner, on growth
   const std::size_t max_capacity_;
   const std::size_t max_stealers_;
-  CachePadded<HazardSlot>* hazards_; // one per Stealer
+  Field<HazardSlot>* hazards_; // one per Stealer
   Atomic<bool> worker_taken_{false};
   Buffer* retired_ = nullptr; // owner-only
 
