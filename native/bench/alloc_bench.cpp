@@ -236,11 +236,13 @@ template <class A> void add(std::vector<Measurement>& out, const A& a) {
 int main(int argc, char** argv) {
   int trials = 7;
   double ms = 200;
+  bool smoke = false;
   for (int i = 1; i < argc; ++i) {
     const char* arg = argv[i];
     if (std::strcmp(arg, "--smoke") == 0) {
       trials = 1;
       ms = 2;
+      smoke = true;
     } else if (std::strcmp(arg, "--trials") == 0 && i + 1 < argc) {
       trials = std::atoi(argv[++i]);
     } else if (std::strcmp(arg, "--ms") == 0 && i + 1 < argc) {
@@ -281,8 +283,12 @@ int main(int argc, char** argv) {
               "installed\"}\n");
 #endif
 
-  // Each trial measures everything once, in a fresh random order, so that
-  // a noisy moment on this shared machine hits a different peer each time.
+  // A warm-up round, then each trial measures everything once, in a fresh
+  // random order, so that a noisy moment on this shared machine hits a
+  // different peer each time.
+  if (!smoke)
+    for (const Measurement& m : all)
+      m.run(ms); // the warm-up, unrecorded
   std::mt19937 shuffle(20261130);
   for (int trial = 0; trial < trials; ++trial) {
     std::shuffle(all.begin(), all.end(), shuffle);

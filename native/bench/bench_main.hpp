@@ -1,8 +1,9 @@
 // bench_main.hpp — what every native benchmark's main shares: the
 // `--trials N` and `--smoke` flags, the "skipped" line for a peer that is
-// not installed, and the trial loop (every subject once per trial, in a
-// fresh random order, so that a noisy moment on a shared machine hits a
-// different subject each time), printing one JSON line per measurement:
+// not installed, and the trial loop (a warm-up round, then every subject
+// once per trial, in a fresh random order, so that a noisy moment on a shared
+// machine hits a different subject each time), printing one JSON line per
+// measurement:
 //   {"workload":"1p1c","subject":"lockstep mpmc","trial":0,"ns":61.2}
 // which bench/native.ts reads.
 #pragma once
@@ -54,11 +55,16 @@ inline void print_skipped(const char* peer, const char* package) {
               package);
 }
 
-// Runs `measure(m)` (ns) for each of `all`, `trials` times.
+// Runs `measure(m)` (ns) once for each of `all` unrecorded (the warm-up:
+// caches, page faults, the CPU's clock; not in a smoke run), then
+// flags.trials times, printing each.
 template <class M, class Measure>
-void run_trials(std::vector<M> all, int trials, Measure measure) {
+void run_trials(std::vector<M> all, const Flags& flags, Measure measure) {
+  if (!flags.smoke)
+    for (const M& m : all)
+      measure(m);
   std::mt19937 shuffle(20261130);
-  for (int trial = 0; trial < trials; ++trial) {
+  for (int trial = 0; trial < flags.trials; ++trial) {
     std::shuffle(all.begin(), all.end(), shuffle);
     for (const M& m : all) {
       const double ns = measure(m);

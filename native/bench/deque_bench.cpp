@@ -179,6 +179,6 @@ int main(int argc, char** argv) {
        &steal_lockstep<lockstep::Packed>, 1'000'000 / scale},
   };
   lockstep::bench::run_trials(
-      all, flags->trials, [](const Measurement& m) { return m.run(m.items); });
+      all, *flags, [](const Measurement& m) { return m.run(m.items); });
   return 0;
 }

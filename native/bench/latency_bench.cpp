@@ -326,6 +326,14 @@ int main(int argc, char** argv) {
   const std::pair<const char*, Workload> loads[] = {
       {"30%", make_workload(n, 20261130, 0.3)},
       {"60%", make_workload(n, 20261130, 0.6)}};
+  if (!flags->smoke) {
+    // Warm-up, unrecorded: each subject serves 2,000 requests.
+    const Workload warm = make_workload(2'000, 1, 0.3);
+    for (const Subject& s : all) {
+      Trial t(warm);
+      s.run(t);
+    }
+  }
   std::mt19937 shuffle(20261130);
   for (int trial = 0; trial < flags->trials; ++trial) {
     for (const auto& [load, w] : loads) {

@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
        &queue_1p1c<lockstep::Padded>},
   };
   const std::uint64_t n = flags->smoke ? 100'000 : 10'000'000;
-  lockstep::bench::run_trials(all, flags->trials,
+  lockstep::bench::run_trials(all, *flags,
                               [n](const Measurement& m) { return m.run(n); });
   return 0;
 }

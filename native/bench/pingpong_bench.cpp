@@ -112,6 +112,6 @@ int main(int argc, char** argv) {
           {w, "cache line (the machine's limit)", cache_line},
           {w, "lockstep mpmc", two_queues<MpmcPair>},
           {w, "std::mutex + std::deque", two_queues<MutexPair>}},
-      flags->trials, [rounds](const Measurement& m) { return m.run(rounds); });
+      *flags, [rounds](const Measurement& m) { return m.run(rounds); });
   return 0;
 }

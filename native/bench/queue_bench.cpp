@@ -359,7 +359,6 @@ int main(int argc, char** argv) {
 #endif
   const std::uint64_t items = flags->smoke ? 10'000 : 1'000'000;
   lockstep::bench::run_trials(
-      all, flags->trials,
-      [items](const Measurement& m) { return m.run(items); });
+      all, *flags, [items](const Measurement& m) { return m.run(items); });
   return 0;
 }

@@ -303,7 +303,7 @@ int main(int argc, char** argv) {
 #endif
   };
   if (flags->smoke) all.resize(4); // lockstep's two, the mutex pool's two
-  lockstep::bench::run_trials(all, flags->trials,
+  lockstep::bench::run_trials(all, *flags,
                               [](const Measurement& m) { return m.run(); });
   return 0;
 }

@@ -150,7 +150,6 @@ int main(int argc, char** argv) {
 #endif
   const std::uint64_t pairs = flags->smoke ? 8'000 : 1'000'000;
   lockstep::bench::run_trials(
-      all, flags->trials,
-      [pairs](const Measurement& m) { return m.run(pairs); });
+      all, *flags, [pairs](const Measurement& m) { return m.run(pairs); });
   return 0;
 }
