@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { STRESS_TARGETS } from '../fuzz/stress.js';
+import { COLLECTION_MONITORS } from '../models/collection_monitors.js';
 import { addon, type StressTarget } from '../native/index.js';
 
 const { values: flags } = parseArgs({ options: { trials: { type: 'string', default: '5' }, ops: { type: 'string', default: '1000000' } } });
@@ -43,7 +44,7 @@ for (const target of Object.keys(STRESS_TARGETS) as StressTarget[]) {
     gc();
     const before = process.memoryUsage();
     const started = performance.now();
-    const verdict = STRESS_TARGETS[target].monitor(h);
+    const verdict = COLLECTION_MONITORS[STRESS_TARGETS[target].monitor].check(h);
     times.push(performance.now() - started);
     const after = process.memoryUsage();
     allocated.push(after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers);

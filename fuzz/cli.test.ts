@@ -45,6 +45,9 @@ describe('lockstep CLI', () => {
     [['stress', '--target', 'chase-lev-deque', '--threads', '1'], /--threads must be a whole number from 2 to 64/],
     [['stress', '--target', 'mpmc-queue', '--variant', 'untagged-head'], /--variant must be one of correct, lap-dropped, relaxed-turn-store \(mpmc-queue\)/],
     [['stress', '--target', 'chase-lev-deque', '--variant', 'steal-without-fence'], /may read freed memory on real threads/],
+    [['check'], /check takes one history file, got 0/],
+    [['check', 'x.json'], /--model must be one of queue, deque, multiset, got nothing/],
+    [['check', '/nonexistent.json', '--model', 'queue'], /\/nonexistent.json: ENOENT/],
     [['bench', '--filter', 'nope'], /--filter 'nope' matches no benchmark \(alloc, sched, queue, padding, deque, latency, pingpong, stack\)/],
     [['bench', '--trials', '0'], /--trials must be a whole number from 1 to 1000/],
   ])('exits 2 on %j', (args, message) => {
@@ -54,7 +57,7 @@ describe('lockstep CLI', () => {
   });
 
   it('prints help for every command', () => {
-    for (const command of ['', 'fuzz', 'repro', 'list', 'mutants', 'merge', 'topology', 'stress', 'bench']) {
+    for (const command of ['', 'fuzz', 'repro', 'list', 'mutants', 'merge', 'topology', 'stress', 'bench', 'check']) {
       const r = run(command ? [command, '--help'] : ['--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/lockstep/);
@@ -67,11 +70,37 @@ describe('lockstep CLI', () => {
     expect(ok.stdout).toMatch(/not linearizable in 0 of 2 runs/);
     expect(ok.status).toBe(0);
     // push-publishes-bottom-first hands out an unwritten slot: caught in every 50,000-op run measured.
-    const bad = run(['stress', '--target', 'chase-lev-deque', '--variant', 'push-publishes-bottom-first', '--ops', '50000', '--runs', '5', '--json']);
+    const dir = temp();
+    const bad = run(['stress', '--target', 'chase-lev-deque', '--variant', 'push-publishes-bottom-first', '--ops', '50000', '--runs', '5', '--out', dir, '--json']);
     expect(bad.status).toBe(1);
-    const report = JSON.parse(bad.stdout) as { caught: number; runs: { verdict: { kind: string; message?: string } }[] };
+    const report = JSON.parse(bad.stdout) as { caught: number; runs: { verdict: { kind: string; message?: string }; saved?: string }[] };
     expect(report.caught).toBeGreaterThan(0);
-    expect(report.runs.find((r) => r.verdict.kind === 'illegal')!.verdict.message).toMatch(/^not linearizable: .* — row \d+: thread \d+ /);
+    const caught = report.runs.find((r) => r.verdict.kind === 'illegal')!;
+    expect(caught.verdict.message).toMatch(/^not linearizable: .* — row \d+: thread \d+ /);
+    // The evidence: a small history file that lockstep check rejects too.
+    const checked = run(['check', caught.saved!, '--model', 'deque']);
+    expect(checked.status).toBe(1);
+    expect(checked.stdout).toMatch(/\d+ operations, deque monitor: not linearizable/);
+    // A deque's history is not a queue's: a clear error, exit 2.
+    const wrong = run(['check', caught.saved!, '--model', 'queue']);
+    expect([wrong.status, wrong.stderr]).toEqual([2, expect.stringMatching(/checkQueueHistory: row \d+ has op steal; this monitor takes push, pop/)]);
+  });
+
+  it('check: a legal history exits 0; the generic checker agrees on a small one', () => {
+    const dir = temp();
+    const file = join(dir, 'fifo.json');
+    const op = (thread: number, o: string, call: number, ret: number, v: number) =>
+      o === 'push' ? { thread, op: 'push', arg: v, call, return: ret, result: true } : { thread, op: 'pop', call, return: ret, result: v };
+    writeFileSync(file, JSON.stringify({ format: 1, operations: [op(0, 'push', 0, 2, 1), op(1, 'push', 1, 3, 2), op(0, 'pop', 4, 5, 1), op(1, 'pop', 6, 7, 2)] }));
+    const ok = run(['check', file, '--model', 'queue']);
+    expect(ok.stdout).toMatch(/4 operations, queue monitor: linearizable\ngeneric checker: linearizable/);
+    expect(ok.status).toBe(0);
+    // Popped in the other order than pushed one after the other: not a queue.
+    writeFileSync(file, JSON.stringify({ format: 1, operations: [op(0, 'push', 0, 2, 1), op(1, 'push', 3, 4, 2), op(0, 'pop', 5, 6, 2), op(1, 'pop', 7, 8, 1)] }));
+    const bad = run(['check', file, '--model', 'queue', '--json']);
+    expect(bad.status).toBe(1);
+    const verdicts = JSON.parse(bad.stdout) as { monitor: { kind: string }; generic: { kind: string } };
+    expect([verdicts.monitor.kind, verdicts.generic.kind]).toEqual(['illegal', 'illegal']);
   });
 
   it('topology: this machine, a synthetic tree, JSON', () => {

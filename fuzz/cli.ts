@@ -4,10 +4,16 @@
  * targets, mutation testing, stress mode, benchmarks, merging shards, the machine's topology. Exit codes: 0 all well, 1 a
  * failure (found, or reproduced), 2 a usage error or a bad file.
  */
+import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { BenchError, BENCHES, runNativeBench, type BenchName } from '../bench/native_bench.js';
+import { COLLECTION_MONITORS, type MonitorName } from '../models/collection_monitors.js';
+import { parseHistory, type History } from '../models/history.js';
+import { checkLinearizability } from '../models/linearizability.js';
+import { columnsFromHistory, type ColumnHistory, type MonitorVerdict } from '../models/stress_history.js';
 import { addon, type StressTarget } from '../native/index.js';
 import { runCampaign, type Progress, type Summary } from './campaign.js';
 import type { Strategy } from './cases.js';
@@ -19,6 +25,9 @@ import { repro } from './repro.js';
 import { table } from './render.js';
 import { runStress, STRESS_TARGETS, type StressResult } from './stress.js';
 import { renderTopology } from './topology_report.js';
+
+/** Histories up to this many operations are also given to the generic checker (lockstep check). */
+const GENERIC_LIMIT = 200;
 
 const HELP: Record<string, string> = {
   main: `lockstep: prove lock-free code correct
@@ -32,6 +41,7 @@ Commands:
   mutants   run a campaign against every seeded bug; print what is caught
   stress    run a structure on real threads; check its history of millions of ops
   bench     the native benchmarks against their peers: tables, JSON, charts
+  check     is a history file (format 1) linearizable? the collection monitors
   merge     join the outputs of a campaign's shards
   topology  the NUMA nodes, CPUs and distances the engine sees here
 
@@ -94,6 +104,9 @@ pinned OS threads, its timestamped history checked by a collection monitor
   --depth D      pushes a thread may be ahead of its pops (how full it runs)  [4]
   --runs R       runs, with seeds S, S+1, ...; prints how many were caught  [1]
   --seed S       the first run's seed (each thread's op sequence)  [1]
+  --out DIR      save each failing run's evidence under DIR: the smallest
+                 window of the run that its monitor still rejects, as a
+                 history file (format 1) for lockstep check
   --json         print the runs as JSON
 
 What each target's monitor checks:
@@ -115,6 +128,17 @@ ratios against the best peer of the same run)
 The loops are built under build/bench on first use (cmake); peers from
 Debian's packages are linked when installed and listed as skipped when not.
 Each benchmark writes bench/results/<name>.json and <name>.svg.
+`,
+  check: `lockstep check FILE --model M [--json]: is the history in FILE (format 1,
+see the README) linearizable for a collection with unique values?
+
+  --model M   ${Object.entries(COLLECTION_MONITORS).map(([m, x]) => `${m} (${x.checks})`).join(',\n              ')}  (required)
+  --json      print the verdicts as JSON
+
+Runs the collection monitor of M (polynomial: any size), and for a history
+of at most ${GENERIC_LIMIT} operations also the generic checker against the same spec,
+which prints the longest linearization it found. Exit 0 linearizable, 1 not,
+2 a bad flag or file.
 `,
   topology: `lockstep topology [flags]: the NUMA nodes, their CPUs and distances,
 the CPUs this process may run on, and whether memory binds to a node here
@@ -312,6 +336,33 @@ function mutantRow(r: MutantRow): string[] {
   ];
 }
 
+function checkCommand(args: string[]): number {
+  const { values: v, positionals } = parse('check', args, { model: { type: 'string' }, json: { type: 'boolean' } }, true);
+  if (v.help) return out(HELP['check']!), 0;
+  if (positionals.length !== 1) usage('check', `check takes one history file, got ${positionals.length}`);
+  const models = Object.keys(COLLECTION_MONITORS);
+  if (v.model === undefined || !models.includes(v.model)) usage('check', `--model must be one of ${models.join(', ')}, got ${v.model === undefined ? 'nothing' : `'${v.model}'`}`);
+  const monitor = COLLECTION_MONITORS[v.model as MonitorName];
+  const file = positionals[0]!;
+  let history: History;
+  let columns: ColumnHistory;
+  let verdict: MonitorVerdict;
+  try {
+    history = parseHistory(JSON.parse(readFileSync(file, 'utf8')));
+    columns = columnsFromHistory(history);
+    verdict = monitor.check(columns);
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message}`);
+  }
+  const generic = history.operations.length <= GENERIC_LIMIT ? checkLinearizability(monitor.model(), history) : undefined;
+  if (v.json) out(JSON.stringify({ file, model: v.model, operations: history.operations.length, monitor: verdict, generic }, null, 2) + '\n');
+  else {
+    out(`${file}: ${history.operations.length} operations, ${v.model} monitor: ${verdict.kind === 'ok' ? 'linearizable' : verdict.message}\n`);
+    if (generic !== undefined) out(`generic checker: ${generic.kind === 'ok' ? 'linearizable' : generic.message}\n`);
+  }
+  return verdict.kind === 'ok' ? 0 : 1;
+}
+
 function stressCommand(args: string[]): number {
   const { values: v } = parse('stress', args, {
     target: { type: 'string' },
@@ -321,6 +372,7 @@ function stressCommand(args: string[]): number {
     depth: { type: 'string' },
     runs: { type: 'string' },
     seed: { type: 'string' },
+    out: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (v.help) return out(HELP['stress']!), 0;
@@ -340,13 +392,15 @@ function stressCommand(args: string[]): number {
   for (let r = 0; r < runs; r++) {
     let result;
     try {
-      result = runStress({ target, variant, threads, ops, depth, seed: seed + r });
+      const saveTo = v.out === undefined ? undefined : join(v.out, `stress-${target}-${variant}-seed${seed + r}.json`);
+      if (v.out !== undefined) mkdirSync(v.out, { recursive: true });
+      result = runStress({ target, variant, threads, ops, depth, seed: seed + r, ...(saveTo ? { saveTo } : {}) });
     } catch (e) {
       if (e instanceof RangeError) usage('stress', e.message);
       throw e;
     }
     results.push({ seed: seed + r, ...result });
-    if (!v.json) out(stressLine(r, runs, seed + r, result));
+    if (!v.json) out(stressLine(r, runs, seed + r, result, STRESS_TARGETS[target].monitor));
   }
   const caught = results.filter((r) => r.verdict.kind === 'illegal').length;
   if (v.json) out(JSON.stringify({ target, variant, threads, ops, depth, caught, runs: results }, null, 2) + '\n');
@@ -354,9 +408,11 @@ function stressCommand(args: string[]): number {
   return caught > 0 ? 1 : 0;
 }
 
-function stressLine(r: number, runs: number, seed: number, x: StressResult): string {
+function stressLine(r: number, runs: number, seed: number, x: StressResult, monitor: MonitorName): string {
   const head = `run ${r + 1}/${runs} (seed ${seed}): ${number(x.ops)} ops in ${x.runMs.toFixed(0)} ms (${(x.opsPerSecond / 1e6).toFixed(2)} M ops/s${x.pinned ? ', pinned' : ', NOT pinned'}), checked in ${x.checkMs.toFixed(0)} ms`;
-  return x.verdict.kind === 'ok' ? `${head}: ok\n` : `${head}: ${x.verdict.message}\n`;
+  if (x.verdict.kind === 'ok') return `${head}: ok\n`;
+  const saved = x.saved === undefined ? '' : `  evidence saved: ${x.saved} (check it: lockstep check ${x.saved} --model ${monitor})\n`;
+  return `${head}: ${x.verdict.message}\n${saved}`;
 }
 
 function benchCommand(args: string[]): number {
@@ -429,6 +485,8 @@ async function main(argv: string[]): Promise<number> {
       return stressCommand(rest);
     case 'bench':
       return benchCommand(rest);
+    case 'check':
+      return checkCommand(rest);
     case 'topology':
       return topologyCommand(rest);
     default:

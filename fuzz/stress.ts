@@ -7,17 +7,17 @@
  * const r = runStress({ target: 'chase-lev-deque', threads: 2, ops: 1_000_000, seed: 1 });
  * r.verdict.kind; // 'ok'
  */
-import { checkDequeHistory } from '../models/deque_monitor.js';
-import { checkMultisetHistory } from '../models/multiset_monitor.js';
-import { checkQueueHistory } from '../models/queue_monitor.js';
-import type { ColumnHistory, MonitorVerdict } from '../models/stress_history.js';
+import { COLLECTION_MONITORS, type MonitorName } from '../models/collection_monitors.js';
+import type { MonitorVerdict } from '../models/stress_history.js';
+import { violationWindow } from '../models/violation_window.js';
 import { addon, type StressRunOptions, type StressTarget } from '../native/index.js';
+import { writeAtomically } from './failure_file.js';
 
 /** Each stress target, the monitor that checks it, and what that monitor checks. */
-export const STRESS_TARGETS: Record<StressTarget, { monitor: (h: ColumnHistory) => MonitorVerdict; checks: string }> = {
-  'mpmc-queue': { monitor: checkQueueHistory, checks: 'FIFO queue (queue monitor)' },
-  'chase-lev-deque': { monitor: checkDequeHistory, checks: 'owner LIFO, thieves FIFO (deque monitor)' },
-  'tagged-stack': { monitor: checkMultisetHistory, checks: 'nothing lost or duplicated (multiset monitor; LIFO order not checked)' },
+export const STRESS_TARGETS: Record<StressTarget, { monitor: MonitorName; checks: string }> = {
+  'mpmc-queue': { monitor: 'queue', checks: 'FIFO queue (queue monitor)' },
+  'chase-lev-deque': { monitor: 'deque', checks: 'owner LIFO, thieves FIFO (deque monitor)' },
+  'tagged-stack': { monitor: 'multiset', checks: 'nothing lost or duplicated (multiset monitor; LIFO order not checked)' },
 };
 
 export interface StressResult {
@@ -31,13 +31,30 @@ export interface StressResult {
   checkMs: number;
   /** Bytes of the history's columns. */
   historyBytes: number;
+  /** Where the evidence of an illegal verdict was saved (saveTo given). */
+  saved?: string;
 }
 
-export function runStress(options: StressRunOptions): StressResult {
-  const run = addon().stressRun(options);
+export interface StressOptions extends StressRunOptions {
+  /** A file: on an illegal verdict, the smallest window of the run that the monitor still rejects, as a format-1 history. */
+  saveTo?: string;
+}
+
+export function runStress(options: StressOptions): StressResult {
+  const { saveTo, ...runOptions } = options;
+  const run = addon().stressRun(runOptions);
+  const monitor = COLLECTION_MONITORS[STRESS_TARGETS[options.target].monitor].check;
   const started = performance.now();
-  const verdict = STRESS_TARGETS[options.target].monitor(run);
+  const verdict = monitor(run);
   const checkMs = performance.now() - started;
   const historyBytes = [run.thread, run.op, run.value, run.call, run.ret].reduce((sum, a) => sum + a.byteLength, 0);
-  return { verdict, ops: run.ops, pinned: run.pinned, runMs: run.ms, opsPerSecond: run.ops / (run.ms / 1000), checkMs, historyBytes };
+  const result: StressResult = { verdict, ops: run.ops, pinned: run.pinned, runMs: run.ms, opsPerSecond: run.ops / (run.ms / 1000), checkMs, historyBytes };
+  if (saveTo !== undefined && verdict.kind === 'illegal') {
+    const window = violationWindow(run, verdict, monitor);
+    if (window !== undefined) {
+      writeAtomically(saveTo, JSON.stringify(window) + '\n');
+      result.saved = saveTo;
+    }
+  }
+  return result;
 }

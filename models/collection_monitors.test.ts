@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { runOptions } from '../properties/_internals/run_options.js';
 import { randomCollectionHistory, type CollectionKind } from './_internals/random_collection_history.js';
+import { COLLECTION_MONITORS, type MonitorName } from './collection_monitors.js';
 import { checkDequeHistory, dequeMonitorModel } from './deque_monitor.js';
 import type { History } from './history.js';
 import { checkLinearizability } from './linearizability.js';
@@ -13,11 +14,7 @@ import { columnsFromHistory, EMPTY, type ColumnHistory, type MonitorVerdict } fr
 
 type Monitor = (h: ColumnHistory) => MonitorVerdict;
 
-const MONITORS: { kind: CollectionKind; check: Monitor; model: () => Model<readonly number[]> }[] = [
-  { kind: 'queue', check: checkQueueHistory, model: queueMonitorModel },
-  { kind: 'multiset', check: checkMultisetHistory, model: multisetMonitorModel },
-  { kind: 'deque', check: checkDequeHistory, model: dequeMonitorModel },
-];
+const MONITORS = (Object.keys(COLLECTION_MONITORS) as MonitorName[]).map((kind) => ({ kind, ...COLLECTION_MONITORS[kind] }));
 
 /** Runs the cross-check; returns how many legal and illegal histories it saw, or throws on the first disagreement. */
 function crossCheck(kind: CollectionKind, check: Monitor, model: Model<readonly number[]>, numRuns: number) {
