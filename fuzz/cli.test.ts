@@ -46,7 +46,7 @@ describe('lockstep CLI', () => {
     [['stress', '--target', 'mpmc-queue', '--variant', 'untagged-head'], /--variant must be one of correct, lap-dropped, relaxed-turn-store \(mpmc-queue\)/],
     [['stress', '--target', 'chase-lev-deque', '--variant', 'steal-without-fence'], /may read freed memory on real threads/],
     [['check'], /check takes one history file, got 0/],
-    [['check', 'x.json'], /--model must be one of queue, deque, multiset, got nothing/],
+    [['check', 'x.json'], /--model must be one of queue, stack, deque, multiset, got nothing/],
     [['check', '/nonexistent.json', '--model', 'queue'], /\/nonexistent.json: ENOENT/],
     [['bench', '--filter', 'nope'], /--filter 'nope' matches no benchmark \(alloc, sched, queue, padding, deque, latency, pingpong, stack\)/],
     [['bench', '--trials', '0'], /--trials must be a whole number from 1 to 1000/],

@@ -17,7 +17,7 @@ import { writeAtomically } from './failure_file.js';
 export const STRESS_TARGETS: Record<StressTarget, { monitor: MonitorName; checks: string }> = {
   'mpmc-queue': { monitor: 'queue', checks: 'FIFO queue (queue monitor)' },
   'chase-lev-deque': { monitor: 'deque', checks: 'owner LIFO, thieves FIFO (deque monitor)' },
-  'tagged-stack': { monitor: 'multiset', checks: 'nothing lost or duplicated (multiset monitor; LIFO order not checked)' },
+  'tagged-stack': { monitor: 'stack', checks: 'LIFO stack (stack monitor)' },
 };
 
 export interface StressResult {

@@ -10,6 +10,7 @@ import { checkLinearizability } from './linearizability.js';
 import type { Model } from './model.js';
 import { checkMultisetHistory, multisetMonitorModel } from './multiset_monitor.js';
 import { checkQueueHistory, queueMonitorModel } from './queue_monitor.js';
+import { checkStackHistory, stackMonitorModel } from './stack_monitor.js';
 import { columnsFromHistory, EMPTY, type ColumnHistory, type MonitorVerdict } from './stress_history.js';
 
 type Monitor = (h: ColumnHistory) => MonitorVerdict;
@@ -48,6 +49,8 @@ describe('the cross-check is not vacuous', () => {
     ['a multiset monitor passed off as the queue monitor (no FIFO)', 'queue', checkMultisetHistory, queueMonitorModel],
     ['a queue monitor passed off as the deque monitor (owner pops FIFO)', 'deque', checkQueueHistoryAsDeque, dequeMonitorModel],
     ['a deque monitor that ignores empty pops', 'deque', ignoringEmptyPops(checkDequeHistory), dequeMonitorModel],
+    ['a queue monitor passed off as the stack monitor (FIFO for LIFO)', 'stack', checkQueueHistory, stackMonitorModel],
+    ['a multiset monitor passed off as the stack monitor (no order)', 'stack', checkMultisetHistory, stackMonitorModel],
     ['a monitor that always says ok', 'multiset', () => ({ kind: 'ok' }) as const, multisetMonitorModel],
   ] as const)('catches %s', (_, kind, check, model) => {
     expect(disagreement(() => crossCheck(kind, check, model(), 3000))).toMatch(/^monitor says/);
@@ -79,3 +82,22 @@ function ignoringEmptyPops(check: Monitor): Monitor {
     return check({ thread: pick(h.thread), op: pick(h.op), value: pick(h.value), call: pick(h.call), ret: pick(h.ret), opNames: h.opNames });
   };
 }
+
+describe('the stack monitor', () => {
+  it('rejects three values that no two of them show: the pair patterns are not enough', () => {
+    // 5's push must follow pop(4) (5 cannot sit below 4, pushed by 13), 3
+    // must sit above 5 (popped first), but 3's push returns at 15.
+    const op = (thread: number, o: string, call: number, ret: number, v: number) =>
+      o === 'push' ? { thread, op: 'push', arg: v, call, return: ret, result: true } : { thread, op: 'pop', call, return: ret, result: v };
+    const history: History = {
+      format: 1,
+      operations: [op(0, 'push', 9, 15, 3), op(1, 'push', 12, 13, 4), op(2, 'push', 14, 18, 5), op(1, 'pop', 16, 17, 4), op(0, 'pop', 19, 20, 3), op(1, 'pop', 21, 22, 5)],
+    };
+    expect(checkLinearizability(stackMonitorModel(), history).kind).toBe('illegal');
+    const verdict = checkStackHistory(columnsFromHistory(history));
+    expect(verdict.kind).toBe('illegal');
+    // With 3 pushed after pop(4) is called, it is a stack: 4 inside nothing, then 5, 3 on top.
+    const legal = { ...history, operations: history.operations.map((o) => (o.arg === 3 ? { ...o, call: 18.5, return: 18.7 } : o)) };
+    expect(checkStackHistory(columnsFromHistory(legal))).toEqual({ kind: 'ok' });
+  });
+});

@@ -10,6 +10,7 @@ import { checkDequeHistory, dequeMonitorModel } from './deque_monitor.js';
 import type { Model } from './model.js';
 import { checkMultisetHistory, multisetMonitorModel } from './multiset_monitor.js';
 import { checkQueueHistory, queueMonitorModel } from './queue_monitor.js';
+import { checkStackHistory, stackMonitorModel } from './stack_monitor.js';
 import type { ColumnHistory, MonitorVerdict } from './stress_history.js';
 
 export interface CollectionMonitor {
@@ -21,6 +22,7 @@ export interface CollectionMonitor {
 
 export const COLLECTION_MONITORS = {
   queue: { check: checkQueueHistory, model: queueMonitorModel, checks: 'FIFO queue' },
+  stack: { check: checkStackHistory, model: stackMonitorModel, checks: 'LIFO stack' },
   deque: { check: checkDequeHistory, model: dequeMonitorModel, checks: 'work-stealing deque: owner LIFO, thieves FIFO' },
   multiset: { check: checkMultisetHistory, model: multisetMonitorModel, checks: 'nothing lost, duplicated or invented' },
 } as const satisfies Record<string, CollectionMonitor>;

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import type { History, Operation } from '../history.js';
 import type { Json } from '../model.js';
 
-export type CollectionKind = 'queue' | 'multiset' | 'deque';
+export type CollectionKind = 'queue' | 'stack' | 'multiset' | 'deque';
 
 interface Running {
   op: string;
@@ -23,7 +23,7 @@ interface Running {
   done: boolean;
 }
 
-/** A history of 2-3 threads and up to `maxOps` operations; deque: thread 0 pushes and pops, the others steal. */
+/** A history of 2-3 threads and up to `maxOps` operations; stack: pops take the newest; deque: thread 0 pushes and pops, the others steal. */
 export function randomCollectionHistory(kind: CollectionKind, maxOps = 12): fc.Arbitrary<History> {
   return fc
     .record({
@@ -60,7 +60,7 @@ function run(kind: CollectionKind, queues: { op: string }[][], choices: readonly
     else if (inFlight(t) && !(kind === 'deque' && r.op === 'pop') && choose(3) === 0) r.result = r.op === 'steal' && choose(2) === 0 ? 'retry' : null;
     else if (state.length === 0) r.result = null;
     else if (kind === 'queue' || r.op === 'steal') r.result = state.shift()!;
-    else if (kind === 'deque') r.result = state.pop()!;
+    else if (kind === 'deque' || kind === 'stack') r.result = state.pop()!;
     else r.result = state.splice(choose(state.length), 1)[0]!;
     r.done = true;
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { checkDequeHistory } from '../../models/deque_monitor.js';
-import { checkMultisetHistory } from '../../models/multiset_monitor.js';
+import { checkStackHistory } from '../../models/stack_monitor.js';
 import { checkQueueHistory } from '../../models/queue_monitor.js';
 import { EMPTY } from '../../models/stress_history.js';
 import { addon, type StressRun } from '../index.js';
@@ -42,7 +42,7 @@ describe('stressRun', () => {
   it.each([
     ['mpmc-queue', checkQueueHistory],
     ['chase-lev-deque', checkDequeHistory],
-    ['tagged-stack', checkMultisetHistory],
+    ['tagged-stack', checkStackHistory],
   ] as const)('%s: the correct build passes its monitor, over seeds and depths', (target, check) => {
     for (const [seed, depth] of [[1, 1], [2, 4], [3, 16]] as const) {
       const h = a.stressRun({ target, threads: 2, ops: 20_000, seed, depth });
