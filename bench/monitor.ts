@@ -1,6 +1,6 @@
 /**
  * Collection monitor speed and memory, on real stress histories: for the
- * MPMC queue, the Chase-Lev deque and the tagged stack (multiset monitor),
+ * MPMC queue, the Chase-Lev deque and the tagged stack (stack monitor),
  * a stress run of `--ops` operations (default 1,000,000) on 2 pinned
  * threads of the correct build, then its monitor timed over `--trials`
  * runs (median, min..max). Memory: the history's columns, and what the

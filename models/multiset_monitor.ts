@@ -1,9 +1,10 @@
 /**
  * The multiset monitor: nothing lost, nothing duplicated, nothing invented.
  * Is a history of pushes and pops of unique values linearizable for a bag
- * (a pop takes any value present)? O(n log n) time, O(n) memory. Stress
- * mode uses it where the order does not matter (the tagged stack's values
- * all count, whatever order they leave in).
+ * (a pop takes any value present)? O(n log n) time, O(n) memory. For a
+ * structure whose order does not matter (a pool, a bag of tasks), or a
+ * queue's or stack's history when only loss and duplication matter
+ * (`lockstep check --model multiset`).
  *
  * The spec (multisetMonitorModel): a bag whose pop may report empty while
  * another operation overlaps it; a pop that overlaps nothing finds it
