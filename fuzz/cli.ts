@@ -388,12 +388,12 @@ function stressCommand(args: string[]): number {
   const depth = parseCount('--depth', v.depth ?? '4', 1, 1024);
   const runs = parseCount('--runs', v.runs ?? '1', 1, 1_000_000);
   const seed = parseCount('--seed', v.seed ?? '1', 0, Number.MAX_SAFE_INTEGER - runs);
+  if (v.out !== undefined) mkdirSync(v.out, { recursive: true });
   const results = [];
   for (let r = 0; r < runs; r++) {
     let result;
     try {
       const saveTo = v.out === undefined ? undefined : join(v.out, `stress-${target}-${variant}-seed${seed + r}.json`);
-      if (v.out !== undefined) mkdirSync(v.out, { recursive: true });
       result = runStress({ target, variant, threads, ops, depth, seed: seed + r, ...(saveTo ? { saveTo } : {}) });
     } catch (e) {
       if (e instanceof RangeError) usage('stress', e.message);

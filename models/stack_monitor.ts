@@ -120,8 +120,7 @@ class BlockSolver {
     const byPush = sortedBy(h.call, pushes);
     let p = 0;
     const candidates: number[] = []; // popped values whose push nothing precedes
-    let left = values.length;
-    while (left > 0) {
+    while (head >= 0) {
       const firstRet = h.ret[byRet[head]!]!;
       let removedUnpopped = false;
       for (; p < byPush.length && h.call[byPush[p]!]! < firstRet; p++) {
@@ -129,7 +128,6 @@ class BlockSolver {
         if (!alive[d]) continue;
         if (t.removeRow[d]! < 0) {
           remove(d); // never popped, pushed before anything returned: the bottom for good
-          left--;
           removedUnpopped = true;
         } else candidates.push(d);
       }
@@ -157,7 +155,6 @@ class BlockSolver {
       const inside = Int32Array.from(taken.filter((d) => d !== taken![0]));
       if (inside.length > 0) inner(inside);
       for (const d of taken) remove(d);
-      left -= taken.length;
     }
     return undefined;
   }
