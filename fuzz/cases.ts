@@ -10,7 +10,7 @@
  * const failed = runCase(scenario, 'random');
  * if (failed) { const pinned = pinDown(failed); console.log(pinned.report); }
  */
-import { addon, type RunResult, type Scenario } from '../native/index.js';
+import { addon, type ExhaustiveResult, type RunResult, type Scenario } from '../native/index.js';
 import { renderFailure } from './render.js';
 import { verdictOf, type Broken } from '../properties/_internals/simulation.js';
 
@@ -33,11 +33,25 @@ export interface Ran {
   interleavings: number[][];
 }
 
+let beforeRun: ((scenario: Scenario) => void) | undefined;
+
+/** Every run this module makes calls `hook` first (a campaign worker records the case); undefined: none. */
+export function onEveryRun(hook: ((scenario: Scenario) => void) | undefined): void {
+  beforeRun = hook;
+}
+
+/** One call into the simulator, between the hooks. */
+export function simulate(scenario: Scenario & { schedule: { kind: 'exhaustive' } }): ExhaustiveResult;
+export function simulate(scenario: Scenario): RunResult;
+export function simulate(scenario: Scenario): RunResult | ExhaustiveResult {
+  beforeRun?.(scenario);
+  return addon().runScenario(scenario);
+}
+
 /** Runs a case: one run, or every schedule within EXHAUSTIVE for the exhaustive strategy. */
 export function runCase(scenario: Scenario, strategy: Strategy): Ran {
-  const a = addon();
   if (strategy === 'exhaustive') {
-    const all = a.runScenario({ ...scenario, schedule: { kind: 'exhaustive', ...EXHAUSTIVE } });
+    const all = simulate({ ...scenario, schedule: { kind: 'exhaustive', ...EXHAUSTIVE } });
     for (const r of all.results) {
       const replay: Scenario = { ...scenario, schedule: { kind: 'choices', choices: r.choices } };
       const broken = verdictOf(replay, r);
@@ -45,7 +59,7 @@ export function runCase(scenario: Scenario, strategy: Strategy): Ran {
     }
     return { failed: null, interleavings: all.results.map((r) => r.choices) };
   }
-  const run = a.runScenario(scenario);
+  const run = simulate(scenario);
   const broken = verdictOf(scenario, run);
   const failed = broken === null ? null : { scenario: { ...scenario, schedule: { kind: 'choices' as const, choices: run.choices } }, broken, run };
   return { failed, interleavings: [run.choices] };
@@ -53,7 +67,7 @@ export function runCase(scenario: Scenario, strategy: Strategy): Ran {
 
 /** Whether `scenario` (a choices schedule) still fails `check`. */
 function failsSame(scenario: Scenario, check: string): Failed | null {
-  const run = addon().runScenario(scenario);
+  const run = simulate(scenario);
   const broken = verdictOf(scenario, run);
   return broken !== null && broken.check === check ? { scenario, broken, run } : null;
 }
@@ -82,7 +96,7 @@ export function minimizeChoices(failed: Failed, budget = 400): Failed {
   }
   // A change is kept only if the run still fails the same check with no
   // more preemptions (a traced run counts them, and tells the fallbacks).
-  const traced = (s: Scenario) => addon().runScenario({ ...s, trace: true });
+  const traced = (s: Scenario) => simulate({ ...s, trace: true });
   let now = traced(best.scenario);
   const keep = (choices: number[]): boolean => {
     budget--;
@@ -124,10 +138,9 @@ export interface Pinned extends Failed {
  * there, so this also finds the weak behaviour with the fewest switches.
  */
 export function fewestPreemptions(failed: Failed): Failed {
-  const a = addon();
-  const now = preemptions(a.runScenario({ ...failed.scenario, trace: true }));
+  const now = preemptions(simulate({ ...failed.scenario, trace: true }));
   for (let bound = 0; bound < Math.min(now, FEWEST.maxBound + 1); bound++) {
-    const all = a.runScenario({ ...failed.scenario, schedule: { kind: 'exhaustive', preemptionBound: bound, maxSchedules: FEWEST.maxSchedules } });
+    const all = simulate({ ...failed.scenario, schedule: { kind: 'exhaustive', preemptionBound: bound, maxSchedules: FEWEST.maxSchedules } });
     for (const r of all.results) {
       const replay: Scenario = { ...failed.scenario, schedule: { kind: 'choices', choices: r.choices } };
       const broken = verdictOf(replay, r);
@@ -143,7 +156,7 @@ export const FEWEST = { maxBound: 3, maxSchedules: 3000 };
 /** Finds fewer preemptions, minimizes the choices, replays with the trace, renders the report and measures the size. */
 export function pinDown(failed: Failed): Pinned {
   const best = minimizeChoices(fewestPreemptions(failed));
-  const traced = addon().runScenario({ ...best.scenario, trace: true });
+  const traced = simulate({ ...best.scenario, trace: true });
   return {
     ...best,
     traced,

@@ -3,18 +3,19 @@
  * to reproduce and understand one failure — the engine build, the target,
  * variant and memory model, the shrunk scenario with the concrete choices
  * that replay it, the fast-check seed and path that found it, the check it
- * broke, and the rendered report. Written atomically (a temporary file in
- * the same folder, fsync, rename), so a campaign killed at any moment leaves
+ * broke, and the rendered report. Written atomically (atomic_write.ts), so a campaign killed at any moment leaves
  * only complete files; named after a hash of (target, variant, check,
  * shrunk scenario), so one failure found twice is kept once.
  *
  * @example
- * const path = writeFailure(dir, failure); // undefined: already there
- * const again = readFailure(path);         // throws FailureFileError if malformed
+ * const { path, fresh } = writeFailure(dir, failure); // fresh false: already there
+ * const again = readFailure(path);                   // throws FailureFileError if malformed
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { writeAtomically } from './atomic_write.js';
 
 import type { Check } from '../properties/_internals/simulation.js';
 import type { Scenario } from '../native/index.js';
@@ -67,31 +68,25 @@ export function failureName(f: Pick<FailureFile, 'target' | 'variant' | 'check' 
   return `${f.target}.${f.variant}.${f.check}.${hash}.json`;
 }
 
-/** Writes `f` into `dir` atomically; returns its path, or undefined when the same failure is there already. */
-export function writeFailure(dir: string, f: FailureFile): string | undefined {
-  mkdirSync(dir, { recursive: true });
+/**
+ * Writes `f` into `dir` atomically, once: a valid file of the same name is
+ * the same failure, kept (`fresh: false`); a damaged one is replaced
+ * (`replaced: true`). Throws WriteError when the file cannot be written.
+ */
+export function writeFailure(dir: string, f: FailureFile): { path: string; fresh: boolean; replaced: boolean } {
   const path = join(dir, failureName(f));
-  if (existsSync(path)) return undefined;
+  let replaced = false;
+  if (existsSync(path)) {
+    try {
+      readFailure(path);
+      return { path, fresh: false, replaced: false };
+    } catch (e) {
+      if (!(e instanceof FailureFileError)) throw e;
+      replaced = true; // truncated or edited: not to be trusted, nor kept
+    }
+  }
   writeAtomically(path, JSON.stringify(f, null, 2) + '\n');
-  return path;
-}
-
-/** Writes `text` to `path` so that no reader ever sees a part of it. */
-export function writeAtomically(path: string, text: string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, path);
-  } catch (e) {
-    unlinkSync(temp);
-    throw e;
-  }
+  return { path, fresh: true, replaced };
 }
 
 /** Reads and checks a failure file; throws FailureFileError saying what is wrong. */
@@ -102,29 +97,83 @@ export function readFailure(path: string): FailureFile {
   } catch (e) {
     throw new FailureFileError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  let f: Record<string, unknown>;
+  let f: unknown;
   try {
-    f = JSON.parse(text) as Record<string, unknown>;
+    f = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
   } catch (e) {
     throw new FailureFileError(`${path} is not JSON: ${(e as Error).message}`);
   }
-  const fail = (what: string): never => {
-    throw new FailureFileError(`${path}: ${what}`);
-  };
-  if (typeof f !== 'object' || f === null || Array.isArray(f)) fail('must hold a JSON object');
-  if (f['kind'] !== 'lockstep-failure') fail(`is not a lockstep failure file (kind is ${JSON.stringify(f['kind'])}, expected "lockstep-failure")`);
-  if (f['format'] !== FAILURE_FORMAT) {
-    fail(`has format ${JSON.stringify(f['format'])}; this lockstep reads format ${FAILURE_FORMAT}`);
-  }
+  const problem = failureProblem(f);
+  if (problem !== null) throw new FailureFileError(`${path}: ${problem}`);
+  return f as FailureFile;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/** What is wrong with a failure file's content, naming the field; null when nothing is. */
+export function failureProblem(f: unknown): string | null {
+  if (!isObject(f)) return 'must hold a JSON object';
+  if (f['kind'] !== 'lockstep-failure') return `is not a lockstep failure file (kind is ${JSON.stringify(f['kind'])}, expected "lockstep-failure")`;
+  if (f['format'] !== FAILURE_FORMAT) return `has format ${JSON.stringify(f['format'])}; this lockstep reads format ${FAILURE_FORMAT}`;
   for (const key of ['build', 'target', 'variant', 'memoryModel', 'message', 'report'] as const) {
-    if (typeof f[key] !== 'string') fail(`field ${key} must be a string`);
+    if (typeof f[key] !== 'string') return `field ${key} must be a string`;
   }
-  if (!CHECKS.includes(f['check'] as string)) fail(`field check must be one of ${CHECKS.join(', ')}, got ${JSON.stringify(f['check'])}`);
-  const scenario = f['scenario'] as Record<string, unknown> | undefined;
-  if (typeof scenario !== 'object' || scenario === null || !Array.isArray(scenario['threads'])) fail('field scenario must be a scenario with threads');
-  if (scenario!['target'] !== f['target'] || (scenario!['variant'] ?? 'correct') !== f['variant']) fail('the scenario names another target or variant than the file');
-  if ((scenario!['memoryModel'] ?? 'sc') !== f['memoryModel']) fail(`the scenario's memory model (${String(scenario!['memoryModel'] ?? 'sc')}) is not the file's (${String(f['memoryModel'])})`);
-  if (typeof f['found'] !== 'object' || f['found'] === null) fail('field found must be an object');
-  if (typeof f['shrunk'] !== 'object' || f['shrunk'] === null) fail('field shrunk must be an object');
-  return f as unknown as FailureFile;
+  if (!CHECKS.includes(f['check'] as string)) return `field check must be one of ${CHECKS.join(', ')}, got ${JSON.stringify(f['check'])}`;
+  if (!['sc', 'tso', 'c11'].includes(f['memoryModel'] as string)) return `field memoryModel must be sc, tso or c11, got ${JSON.stringify(f['memoryModel'])}`;
+  const scenario = scenarioProblem(f['scenario'], f['check'] === 'crash' || f['check'] === 'hang');
+  if (scenario !== null) return scenario;
+  const s = f['scenario'] as Record<string, unknown>;
+  if (s['target'] !== f['target'] || (s['variant'] ?? 'correct') !== f['variant']) return 'the scenario names another target or variant than the file';
+  if ((s['memoryModel'] ?? 'sc') !== f['memoryModel']) return `the scenario's memory model (${String(s['memoryModel'] ?? 'sc')}) is not the file's (${String(f['memoryModel'])})`;
+  if (!isObject(f['found']) || typeof f['found']['strategy'] !== 'string') return 'field found must be an object with a strategy';
+  if (!isObject(f['shrunk'])) return 'field shrunk must be an object';
+  return null;
+}
+
+/**
+ * What is wrong with a failure file's scenario, naming the field. A failure
+ * replays from its concrete choices list; a crash or hang from the case as
+ * it ran (a choices list or a random, PCT or exhaustive schedule).
+ */
+function scenarioProblem(s: unknown, anySchedule: boolean): string | null {
+  if (!isObject(s)) return 'field scenario must be an object';
+  if (typeof s['target'] !== 'string') return 'field scenario.target must be a string';
+  if (s['variant'] !== undefined && typeof s['variant'] !== 'string') return 'field scenario.variant must be a string';
+  const threads = s['threads'];
+  if (!Array.isArray(threads) || threads.length === 0) return 'field scenario.threads must be a list of at least one thread';
+  for (const [t, ops] of threads.entries()) {
+    if (!Array.isArray(ops) || ops.length === 0) return `field scenario.threads[${t}] must be a list of at least one operation`;
+    for (const [i, call] of ops.entries()) {
+      if (!isObject(call) || typeof call['op'] !== 'string' || call['op'] === '') return `field scenario.threads[${t}][${i}] must be an operation like {"op":"push","arg":1}`;
+      if (call['arg'] !== undefined && !Number.isSafeInteger(call['arg'])) return `field scenario.threads[${t}][${i}].arg must be a whole number`;
+    }
+  }
+  if (s['setup'] !== undefined) {
+    if (!isObject(s['setup'])) return 'field scenario.setup must be an object';
+    for (const [k, v] of Object.entries(s['setup'])) if (!Number.isSafeInteger(v)) return `field scenario.setup.${k} must be a whole number`;
+  }
+  if (s['maxSteps'] !== undefined && !(isCount(s['maxSteps']) && (s['maxSteps'] as number) > 0)) return 'field scenario.maxSteps must be a whole number above 0';
+  const schedule = s['schedule'];
+  if (!isObject(schedule)) return 'field scenario.schedule is missing: a failure replays from its schedule';
+  const kind = schedule['kind'];
+  if (kind === 'choices') {
+    const choices = schedule['choices'];
+    if (!Array.isArray(choices) || !choices.every(isCount)) return 'field scenario.schedule.choices must be a list of whole numbers >= 0';
+    return null;
+  }
+  if (!anySchedule) return `field scenario.schedule must be a choices list (kind "choices"), got kind ${JSON.stringify(kind)}: a failure file replays its concrete choices`;
+  if (kind === 'random' || kind === 'pct') {
+    for (const key of ['seed', 'depth', 'estimatedSteps']) {
+      if (schedule[key] !== undefined && !isCount(schedule[key])) return `field scenario.schedule.${key} must be a whole number >= 0`;
+    }
+    return null;
+  }
+  if (kind === 'exhaustive') {
+    for (const key of ['preemptionBound', 'maxSchedules']) {
+      if (schedule[key] !== undefined && !isCount(schedule[key])) return `field scenario.schedule.${key} must be a whole number >= 0`;
+    }
+    return null;
+  }
+  return `field scenario.schedule.kind must be choices, random, pct or exhaustive, got ${JSON.stringify(kind)}`;
 }

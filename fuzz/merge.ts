@@ -1,55 +1,125 @@
 /**
- * `lockstep merge DIR... --out DIR`: joins the outputs of a campaign's
- * shards (or of several campaigns): every failure file, once, and one
- * summary with the runs, interleavings and crashes added up.
+ * `lockstep merge DIR... --out DIR`: joins the outputs of one campaign's
+ * shards (`--shard i/n` on n machines): every failure file once, and one
+ * summary with the runs, interleavings and crashes added up. It refuses,
+ * with a MergeError naming the folder or file, what would make a wrong
+ * total: a folder given twice, a folder with no campaign summary, a
+ * summary or failure file that does not read, shards of different seeds or
+ * shard counts, one shard twice, and an output folder that is one of the
+ * inputs.
+ *
+ * @example
+ * const m = merge(['shard1', 'shard2'], 'merged'); // m.failures: failure files in merged/
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
+import { folderProblem, writeAtomically } from './atomic_write.js';
 import type { Summary } from './campaign.js';
-import { readFailure, writeAtomically } from './failure_file.js';
-import { UsageError } from './options.js';
+import { FailureFileError, readFailure } from './failure_file.js';
+
+export class MergeError extends Error {}
 
 export interface Merged {
   failures: number;
   added: number;
   runs: number;
+  /** Where the merged summary went. */
+  summary: string;
+}
+
+/** A campaign summary (summary-<campaign>.json, or summary.json from before campaign ids), checked. */
+function readSummary(path: string): Summary {
+  let s: Partial<Summary>;
+  try {
+    s = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, '')) as Partial<Summary>;
+  } catch (e) {
+    throw new MergeError(`${path} is not a readable campaign summary: ${(e as Error).message}`);
+  }
+  const ok =
+    typeof s === 'object' &&
+    s !== null &&
+    s.format === 1 &&
+    Number.isSafeInteger(s.seed) &&
+    typeof s.shard === 'object' &&
+    Number.isSafeInteger(s.shard?.index) &&
+    Number.isSafeInteger(s.shard?.count) &&
+    Number.isSafeInteger(s.runs) &&
+    typeof s.seconds === 'number' &&
+    Number.isSafeInteger(s.interleavings) &&
+    Number.isSafeInteger(s.crashes);
+  if (!ok) throw new MergeError(`${path} is not a campaign summary (format 1 with seed, shard, runs, seconds, interleavings, crashes)`);
+  return s as Summary;
 }
 
 export function merge(dirs: string[], out: string): Merged {
-  mkdirSync(out, { recursive: true });
-  const summaries: Summary[] = [];
-  const failures: Summary['failures'] = [];
-  let added = 0;
+  if (dirs.length === 0) throw new MergeError('merge takes the campaign folders to join');
+  const real = new Map<string, string>();
   for (const dir of dirs) {
-    if (!existsSync(dir)) throw new UsageError(`merge: ${dir} does not exist`);
-    for (const name of readdirSync(dir)) {
-      if (name === 'summary.json') {
-        summaries.push(JSON.parse(readFileSync(join(dir, name), 'utf8')) as Summary);
-        continue;
-      }
-      if (!name.endsWith('.json') || name.startsWith('.')) continue;
-      const f = readFailure(join(dir, name)); // a malformed file stops the merge, with its reason
-      const target = join(out, name);
-      if (!existsSync(target)) {
-        copyFileSync(join(dir, name), target);
-        added++;
-      }
-      failures.push({ path: target, target: f.target, variant: f.variant, check: f.check, message: f.message });
+    if (!existsSync(dir)) throw new MergeError(`${dir} does not exist`);
+    if (!statSync(dir).isDirectory()) throw new MergeError(`${dir} is not a folder (merge joins campaign folders, not files)`);
+    const r = realpathSync(dir);
+    if (real.has(r)) throw new MergeError(`${dir} is given twice (as ${real.get(r)} too): its runs would count twice`);
+    real.set(r, dir);
+  }
+  if (existsSync(out) && real.has(realpathSync(out))) throw new MergeError(`--out ${out} is one of the folders to merge: write the merge somewhere else`);
+
+  const summaries: { dir: string; path: string; s: Summary }[] = [];
+  const files: { dir: string; name: string }[] = [];
+  for (const dir of dirs) {
+    const names = readdirSync(dir).sort();
+    const own = names.filter((n) => /^summary(-.+)?\.json$/.test(n));
+    if (own.length === 0) throw new MergeError(`${dir} holds no campaign summary (summary-<campaign>.json): not a campaign's output`);
+    for (const n of own) summaries.push({ dir, path: join(dir, n), s: readSummary(join(dir, n)) });
+    for (const n of names) if (n.endsWith('.json') && !n.startsWith('.') && !own.includes(n)) files.push({ dir, name: n });
+  }
+  const first = summaries[0]!.s;
+  const seen = new Map<string, string>();
+  for (const { path, s } of summaries) {
+    if (s.seed !== first.seed || s.shard.count !== first.shard.count) {
+      throw new MergeError(`${path} is from another campaign (seed ${s.seed}, ${s.shard.count} shard(s)) than ${summaries[0]!.path} (seed ${first.seed}, ${first.shard.count} shard(s)): merge joins the shards of one campaign`);
+    }
+    const key = `${s.shard.index}/${s.shard.count}`;
+    if (seen.has(key)) throw new MergeError(`shard ${key} is there twice: ${seen.get(key)} and ${path}`);
+    seen.set(key, path);
+  }
+  for (const { dir, name } of files) {
+    try {
+      readFailure(join(dir, name));
+    } catch (e) {
+      if (e instanceof FailureFileError) throw new MergeError(e.message);
+      throw e;
     }
   }
+
+  const problem = folderProblem(out);
+  if (problem !== null) throw new MergeError(`--out ${problem}`);
+  const failures: Summary['failures'] = [];
+  let added = 0;
+  for (const { dir, name } of files) {
+    const f = readFailure(join(dir, name));
+    const target = join(out, name);
+    if (!existsSync(target)) {
+      copyFileSync(join(dir, name), target);
+      added++;
+    }
+    failures.push({ path: target, target: f.target, variant: f.variant, check: f.check, message: f.message });
+  }
   const unique = [...new Map(failures.map((f) => [f.path, f])).values()];
-  const runs = summaries.reduce((n, s) => n + s.runs, 0);
+  const list = summaries.map((x) => x.s);
   const merged = {
     format: 1,
-    merged: dirs,
-    runs,
-    seconds: Math.max(0, ...summaries.map((s) => s.seconds)),
-    interleavings: summaries.reduce((n, s) => n + s.interleavings, 0),
-    crashes: summaries.reduce((n, s) => n + s.crashes, 0),
-    shards: summaries.map((s) => s.shard),
+    merged: dirs.map((d) => resolve(d)),
+    seed: first.seed,
+    runs: list.reduce((n, s) => n + s.runs, 0),
+    seconds: Math.max(0, ...list.map((s) => s.seconds)),
+    interleavings: list.reduce((n, s) => n + s.interleavings, 0),
+    crashes: list.reduce((n, s) => n + s.crashes, 0),
+    shards: list.map((s) => s.shard).sort((p, q) => p.index - q.index),
+    missingShards: Array.from({ length: first.shard.count }, (_, i) => i + 1).filter((i) => !seen.has(`${i}/${first.shard.count}`)),
     failures: unique,
   };
-  writeAtomically(join(out, 'summary.json'), JSON.stringify(merged, null, 2) + '\n');
-  return { failures: unique.length, added, runs };
+  const summary = join(out, 'summary-merged.json');
+  writeAtomically(summary, JSON.stringify(merged, null, 2) + '\n');
+  return { failures: unique.length, added, runs: merged.runs, summary };
 }

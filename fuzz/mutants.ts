@@ -8,10 +8,9 @@
  * with mixed strategies (or the one MUTANT_SEARCH names for it);
  * mutants it cannot show are listed with the reason instead of run.
  */
-import { pairsFor } from './options.js';
 import { runCampaign } from './campaign.js';
 import { deriveSeed } from './seeds.js';
-import type { MemoryModel } from '../native/index.js';
+import { addon, type MemoryModel } from '../native/index.js';
 import { MEMORY_MODELS, MUTANT_SEARCH, mutantModel, WEAKEST_MODEL } from '../properties/_internals/simulation.js';
 
 export interface MutantRow {
@@ -43,7 +42,9 @@ export async function runMutants(o: {
 }): Promise<MutantRow[]> {
   const rows: MutantRow[] = [];
   const rank = (m: string) => MEMORY_MODELS.indexOf(m as (typeof MEMORY_MODELS)[number]);
-  for (const pair of pairsFor(o.targets, 'mutants')) {
+  const variants = new Map(addon().listTargets().map((t) => [t.name, t.variants.slice(1).map((v) => v.name)]));
+  const pairs = o.targets.flatMap((target) => (variants.get(target) ?? []).map((variant) => ({ target, variant })));
+  for (const pair of pairs) {
     const needs = mutantModel(pair.target, pair.variant);
     const weakest = WEAKEST_MODEL[`${pair.target}/${pair.variant}`];
     const model = o.memoryModel ?? ('model' in needs ? needs.model : weakest!.model);
@@ -57,7 +58,7 @@ export async function runMutants(o: {
       const runs: number[] = [];
       for (let r = 0; r < o.repeat; r++) {
         const strategy = MUTANT_SEARCH[`${pair.target}/${pair.variant}`]?.strategy ?? 'mixed';
-        const summary = await runCampaign({ pairs: [pair], strategy, memoryModel: model as MemoryModel, seconds: o.seconds, jobs: o.jobs, seed: deriveSeed(o.seed, r), out: o.out, stopAtFirstFailure: true });
+        const summary = await runCampaign({ pairs: [pair], strategy, memoryModel: model as MemoryModel, seconds: o.seconds, jobs: o.jobs, seed: deriveSeed(o.seed, r), out: o.out, stopAtFirstFailure: true, writeSummary: false });
         const p = summary.pairs[0]!;
         if (p.firstFailureSeconds !== undefined) {
           seconds.push(p.firstFailureSeconds);

@@ -1,37 +1,56 @@
 /**
  * `lockstep repro FILE`: replays a failure file deterministically and says
- * whether it still fails. Exit code 1 when it reproduces, 0 when it no
- * longer does, 2 (a FailureFileError) when the file is malformed or does not
- * fit this build (unknown target or variant, an invalid scenario). Crashes
- * and hangs are replayed in a child process, so that repro itself survives.
- * `memoryModel` replays under another model than the file's: the same
- * choices then pick among other candidates (store buffers come and go), so
- * it is another schedule, useful to ask whether a failure needs the model.
+ * what happened. The file is validated first (FailureFileError, naming the
+ * field); so is its fit with this build (an unknown target or variant).
+ * Crashes and hangs are replayed in a child process with a time limit, so
+ * that repro itself survives them. `memoryModel` replays under another
+ * model than the file's: the same choices then pick among other candidates
+ * (store buffers come and go), so it is another schedule — the verdict says
+ * so, and never that the bug is gone.
+ *
+ * @example
+ * const r = repro('.failures/x.json', { html: 'x.html' });
+ * r.reproduces; // true: it still fails
  */
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-import { addon, addonBuildId, defaultAddonPath, type MemoryModel } from '../native/index.js';
+import { addon, addonBuildId, type MemoryModel } from '../native/index.js';
 import { verdictOf } from '../properties/_internals/simulation.js';
-import { FailureFileError, readFailure, writeAtomically, type FailureFile } from './failure_file.js';
-import { renderHtml } from './html.js';
+import { writeAtomically } from './atomic_write.js';
+import { FailureFileError, readFailure, type FailureFile } from './failure_file.js';
+import { renderCrashHtml, renderHtml } from './html.js';
 import { renderFailure } from './render.js';
 
+export interface ReproOptions {
+  /** Also write the failure as a self-contained HTML page here. */
+  html?: string;
+  /** Replay under this memory model instead of the file's. */
+  memoryModel?: MemoryModel;
+  /** A crash or hang replay that runs longer is a hang. @defaultValue 30 */
+  timeoutSeconds?: number;
+}
+
 export interface ReproResult {
+  /** It failed again (under the file's model, or the one asked for). */
   reproduces: boolean;
   text: string;
 }
 
-export function repro(path: string, htmlOut?: string, memoryModel?: MemoryModel): ReproResult {
+const CHILD = fileURLToPath(new URL('./replay_child.js', import.meta.url));
+
+export function repro(path: string, options: ReproOptions = {}): ReproResult {
   const read = readFailure(path);
-  const f = memoryModel === undefined || memoryModel === read.memoryModel ? read : underModel(read, memoryModel);
+  const other = options.memoryModel !== undefined && options.memoryModel !== read.memoryModel;
+  const f = other ? underModel(read, options.memoryModel!) : read;
   const target = addon()
     .listTargets()
     .find((t) => t.name === f.target);
   if (target === undefined) throw new FailureFileError(`${path}: target '${f.target}' is not in this build`);
   if (!target.variants.some((v) => v.name === f.variant)) throw new FailureFileError(`${path}: ${f.target} has no variant '${f.variant}' in this build`);
   let note = f.build === addonBuildId() ? '' : `note: found with engine build ${f.build}; replaying on ${addonBuildId()}\n`;
-  if (f !== read) note += `note: found under ${read.memoryModel}; replaying under ${f.memoryModel} (the same choices, another schedule)\n`;
-  if (f.check === 'crash' || f.check === 'hang') return replayInChild(f, note);
+  if (other) note += `note: found under ${read.memoryModel}; replaying under ${f.memoryModel} (the same choices, another schedule)\n`;
+  if (f.check === 'crash' || f.check === 'hang') return replayInChild(path, f, note, other, options);
 
   let run;
   try {
@@ -41,13 +60,16 @@ export function repro(path: string, htmlOut?: string, memoryModel?: MemoryModel)
   }
   const broken = verdictOf(f.scenario, run);
   const traced = addon().runScenario({ ...f.scenario, trace: true });
-  const verdict =
-    broken === null
-      ? `does not reproduce: the run now passes (it failed ${f.check}: ${f.message})`
+  const verdict = other
+    ? broken === null
+      ? `passes under ${f.memoryModel} (it failed ${f.check} under ${read.memoryModel}): these choices make another schedule under ${f.memoryModel}, so this does not say the bug is gone — replay without --memory-model for that`
+      : `fails under ${f.memoryModel} too: ${broken.check}${broken.check === f.check ? '' : ` (the file says ${f.check} under ${read.memoryModel})`}`
+    : broken === null
+      ? `does not reproduce: the run now passes (it failed ${f.check}: ${f.message.split('\n')[0]})`
       : broken.check === f.check
         ? `reproduces: ${broken.check}`
         : `reproduces, failing another check: ${broken.check} (the file says ${f.check})`;
-  if (htmlOut !== undefined) writeAtomically(htmlOut, renderHtml(f, run, traced, verdict));
+  if (options.html !== undefined) writeAtomically(options.html, renderHtml(f, run, traced, verdict));
   const report = renderFailure(f.scenario, run, traced, broken?.message ?? 'passes now');
   return { reproduces: broken !== null, text: `${note}${path}: ${verdict}\n\n${report}\n` };
 }
@@ -58,12 +80,22 @@ function underModel(f: FailureFile, model: MemoryModel): FailureFile {
   return { ...f, memoryModel: model, scenario: model === 'sc' ? rest : { ...rest, memoryModel: model } };
 }
 
-/** A crash or hang: run the case in a child process with a time limit. */
-function replayInChild(f: FailureFile, note: string): ReproResult {
-  const script = `const a = require(process.argv[1]); a.runScenario(JSON.parse(process.argv[2]));`;
-  const child = spawnSync(process.execPath, ['-e', script, defaultAddonPath(), JSON.stringify(f.scenario)], { timeout: 30_000, encoding: 'utf8' });
-  const died = child.signal !== null || child.status !== 0;
-  const how = child.error?.message ?? (child.signal !== null ? `signal ${child.signal}` : `exit code ${child.status}`);
-  const verdict = died ? `reproduces: the replay died (${how})` : `does not reproduce: the case now runs to its end (it was: ${f.message.split('\n')[0]})`;
-  return { reproduces: died, text: `${note}${verdict}\n\nscenario: ${JSON.stringify(f.scenario)}\n` };
+/** A crash or hang: the case runs in a child process with a time limit. */
+function replayInChild(path: string, f: FailureFile, note: string, other: boolean, options: ReproOptions): ReproResult {
+  const seconds = options.timeoutSeconds ?? 30;
+  const child = spawnSync(process.execPath, [CHILD, JSON.stringify(f.scenario)], { timeout: seconds * 1000, encoding: 'utf8', killSignal: 'SIGKILL' });
+  const invalid = child.status === 2 && child.signal === null ? /^invalid scenario: (.*)$/m.exec(child.stderr)?.[1] : undefined;
+  if (invalid !== undefined) throw new FailureFileError(`${path}: its scenario is not valid here: ${invalid}`);
+  const timedOut = (child.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  const died = timedOut || child.signal !== null || child.status !== 0;
+  const how = timedOut ? `it ran past ${seconds} s and was killed` : child.signal !== null ? `signal ${child.signal}` : `exit code ${child.status}`;
+  const was = f.message.split('\n')[0];
+  const verdict = died
+    ? `${other ? `fails under ${f.memoryModel} too` : 'reproduces'}: the replay ${timedOut ? 'hung' : 'died'} (${how})`
+    : other
+      ? `runs to its end under ${f.memoryModel} (it was: ${was}); replay without --memory-model to see whether the crash is gone`
+      : `does not reproduce: the case now runs to its end (it was: ${was})`;
+  if (options.html !== undefined) writeAtomically(options.html, renderCrashHtml(f, verdict));
+  const output = child.stderr.trim() === '' ? '' : `\nits last output:\n${child.stderr.trim().split('\n').slice(-8).join('\n')}\n`;
+  return { reproduces: died, text: `${note}${path}: ${verdict}\n\nscenario: ${JSON.stringify(f.scenario)}\n${output}` };
 }

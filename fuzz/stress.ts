@@ -11,7 +11,7 @@ import { COLLECTION_MONITORS, type MonitorName } from '../models/collection_moni
 import type { MonitorVerdict } from '../models/stress_history.js';
 import { violationWindow } from '../models/violation_window.js';
 import { addon, type StressRunOptions, type StressTarget } from '../native/index.js';
-import { writeAtomically } from './failure_file.js';
+import { writeAtomically } from './atomic_write.js';
 
 /** Each stress target, the monitor that checks it, and what that monitor checks. */
 export const STRESS_TARGETS: Record<StressTarget, { monitor: MonitorName; checks: string }> = {

@@ -71,7 +71,8 @@ export function precedence(ops: readonly Operation[]): (i: number, j: number) =>
   };
 }
 
-const FIELDS = new Set(['thread', 'op', 'arg', 'call', 'return', 'result', 'solo', 'after']);
+// `index` (the op's place in its thread) is what runScenario's histories carry: read, not needed.
+const FIELDS = new Set(['thread', 'index', 'op', 'arg', 'call', 'return', 'result', 'solo', 'after']);
 
 /** Checks `value` against the format; throws TypeError/RangeError naming the field. */
 export function parseHistory(value: unknown): History {
@@ -89,7 +90,9 @@ export function parseHistory(value: unknown): History {
     const o = raw as Record<string, unknown>;
     for (const key of Object.keys(o)) if (!FIELDS.has(key)) fail(TypeError, path, `has an unknown field '${key}' (known: ${[...FIELDS].join(', ')})`);
     if (!Number.isInteger(o['thread'])) fail(TypeError, `${path}.thread`, 'must be an integer');
-    if (typeof o['op'] !== 'string') fail(TypeError, `${path}.op`, 'must be a string');
+    if ((o['thread'] as number) < 0) fail(RangeError, `${path}.thread`, `must be 0 or more, got ${o['thread']}`);
+    if (o['index'] !== undefined && !(Number.isInteger(o['index']) && (o['index'] as number) >= 0)) fail(TypeError, `${path}.index`, 'must be a non-negative integer or absent');
+    if (typeof o['op'] !== 'string' || o['op'] === '') fail(TypeError, `${path}.op`, 'must be a non-empty string');
     if (typeof o['call'] !== 'number' || !Number.isFinite(o['call'])) fail(TypeError, `${path}.call`, 'must be a finite number');
     if (o['return'] !== undefined) {
       if (typeof o['return'] !== 'number' || !Number.isFinite(o['return'])) fail(TypeError, `${path}.return`, 'must be a finite number or absent');

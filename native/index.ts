@@ -535,8 +535,11 @@ export const ADDON_FUNCTIONS = [
 /** The command that builds the addon, named in every load error. */
 export const BUILD_COMMAND = 'npm run build:native';
 
+/** The addon cannot be loaded (not built, stale, another platform): the message says how to fix it. */
+export class AddonLoadError extends Error {}
+
 /** The package root: the nearest folder above this file holding package.json. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
@@ -563,17 +566,18 @@ export function defaultAddonPath(): string {
  */
 export function loadAddon(path: string = defaultAddonPath()): LockstepAddon {
   if (!existsSync(path)) {
-    throw new Error(`lockstep: the native addon is not built: ${path} does not exist. Build it with \`${BUILD_COMMAND}\` (npm install runs it).`);
+    throw new AddonLoadError(`lockstep: the native addon is not built: ${path} does not exist. Build it with \`${BUILD_COMMAND}\` (npm install runs it).`);
   }
   let loaded: Record<string, unknown>;
   try {
     loaded = createRequire(import.meta.url)(path) as Record<string, unknown>;
   } catch (cause) {
-    throw new Error(`lockstep: the native addon at ${path} failed to load; rebuild it with \`${BUILD_COMMAND}\`.`, { cause });
+    const why = String((cause as Error).message ?? cause).split('\n')[0];
+    throw new AddonLoadError(`lockstep: the native addon at ${path} failed to load (${why}); rebuild it with \`${BUILD_COMMAND}\`.`, { cause });
   }
   const missing = ADDON_FUNCTIONS.filter((name) => typeof loaded[name] !== 'function');
   if (missing.length > 0) {
-    throw new Error(`lockstep: the native addon at ${path} is stale (missing ${missing.join(', ')}); rebuild it with \`${BUILD_COMMAND}\`.`);
+    throw new AddonLoadError(`lockstep: the native addon at ${path} is stale (missing ${missing.join(', ')}); rebuild it with \`${BUILD_COMMAND}\`.`);
   }
   return loaded as unknown as LockstepAddon;
 }

@@ -1,5 +1,5 @@
 /**
- * The lockstep CLI, run as a user runs it (the built dist/fuzz/cli.js):
+ * The lockstep CLI, run as a user runs it (the built dist/cli/bin.js):
  * usage errors exit 2 with a message; a campaign against a seeded bug saves
  * a failure file that repro replays (exit 1), that no longer fails once the
  * bug is gone (exit 0), and that repro rejects when malformed (exit 2); a
@@ -14,12 +14,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-import { readFailure } from './failure_file.js';
+import { readFailure } from '../fuzz/failure_file.js';
 
-const cli = fileURLToPath(new URL('../dist/fuzz/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
 const temp = () => mkdtempSync(join(tmpdir(), 'lockstep-cli-'));
-const failureFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'summary.json' && !f.startsWith('.'));
+const failureFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('summary') && !f.startsWith('.'));
+const summaryOf = (dir: string) => JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => /^summary-.*\.json$/.test(f))!), 'utf8')) as Record<string, unknown>;
 
 describe('lockstep CLI', () => {
   it('is built: npm test builds dist first', () => {
@@ -165,7 +166,7 @@ describe('lockstep CLI', () => {
       ['not json {', /is not JSON/],
       [{ kind: 'other' }, /is not a lockstep failure file/],
       [{ kind: 'lockstep-failure', format: 9 }, /has format 9; this lockstep reads format 1/],
-      [{ kind: 'lockstep-failure', format: 1, build: 'x', target: 'heap', variant: 'correct', memoryModel: 'sc', message: '', report: '', check: 'assertion', scenario: { target: 'heap', threads: [] }, found: {}, shrunk: {} }, /target 'heap' is not in this build/],
+      [{ kind: 'lockstep-failure', format: 1, build: 'x', target: 'heap', variant: 'correct', memoryModel: 'sc', message: '', report: '', check: 'assertion', scenario: { target: 'heap', threads: [[{ op: 'push', arg: 1 }]], schedule: { kind: 'choices', choices: [] } }, found: { strategy: 'choices' }, shrunk: {} }, /target 'heap' is not in this build/],
     ];
     for (const [content, message] of cases) {
       const file = join(dir, 'bad.json');
@@ -202,18 +203,20 @@ describe('lockstep CLI', () => {
 
   it('a worker that crashes is recorded with its case, replaced, and the campaign finishes', () => {
     const dir = temp();
-    // The crash fails the pair it was fuzzing; the replacement goes on with the others.
-    const r = run(['fuzz', '--runs', '1500', '--jobs', '1', '--seed', '2', '--out', dir, '--json'], { LOCKSTEP_FUZZ_CRASH_AT: '40' });
+    // One case in 1,000 kills its worker: the crash fails the pair it was fuzzing; the replacement goes on with the others.
+    const faults = { LOCKSTEP_FAILPOINTS: 'case:SIGABRT:1000:7' };
+    const r = run(['fuzz', '--target', 'mpmc-queue,tagged-stack', '--runs', '1500', '--jobs', '1', '--seed', '2', '--out', dir, '--json'], faults);
     expect(r.status).toBe(1);
-    const summary = JSON.parse(r.stdout) as { runs: number; crashes: number; failures: { check: string; path: string }[] };
+    const summary = JSON.parse(r.stdout) as { runs: number; crashes: number; failures: { check: string; path: string }[]; pairs: { runs: number; failures: number }[] };
     expect(summary.crashes).toBe(1);
     expect(summary.failures.map((f) => f.check)).toEqual(['crash']);
-    expect(summary.runs).toBeGreaterThan(1000); // the replacement worker went on
+    expect(summary.pairs.find((p) => p.failures === 0)!.runs).toBe(750); // the replacement worker went on
     const crash = readFailure(summary.failures[0]!.path);
     expect(crash.message).toMatch(/the worker died \(signal SIGABRT\) while running this case/);
-    expect(crash.scenario.threads.length).toBeGreaterThan(1);
-    // Replayed in a child process, the case runs to its end: the crash was injected.
-    expect(run(['repro', summary.failures[0]!.path]).stdout).toMatch(/does not reproduce/);
+    // The exact case: replayed in a child process under the same failpoint, it dies the same way; without it, it runs to its end.
+    const again = run(['repro', summary.failures[0]!.path], faults);
+    expect([again.status, again.stdout]).toEqual([1, expect.stringMatching(/reproduces: the replay died \(signal SIGABRT\)/)]);
+    expect(run(['repro', summary.failures[0]!.path]).stdout).toMatch(/does not reproduce: the case now runs to its end/);
   });
 
   it('shards are deterministic, differ from each other, and merge', () => {
@@ -231,7 +234,7 @@ describe('lockstep CLI', () => {
     const merged = temp();
     const m = run(['merge', a.dir, b.dir, '--out', merged]);
     expect(m.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8'))).toMatchObject({ runs: a.summary.runs + b.summary.runs, shards: [{ index: 1, count: 2 }, { index: 2, count: 2 }] });
+    expect(JSON.parse(readFileSync(join(merged, 'summary-merged.json'), 'utf8'))).toMatchObject({ runs: a.summary.runs + b.summary.runs, shards: [{ index: 1, count: 2 }, { index: 2, count: 2 }], missingShards: [] });
   });
 
   it('mutants: every mutant a simulated model can expose is caught; the others are listed with the reason', () => {
@@ -254,7 +257,7 @@ describe('lockstep CLI', () => {
     const file = join(dir, failureFiles(dir).find((n) => n.includes('pop-without-fence'))!);
     const f = readFailure(file);
     expect(f).toMatchObject({ memoryModel: 'tso', scenario: { memoryModel: 'tso' } });
-    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toMatchObject({ memoryModel: 'tso' });
+    expect(summaryOf(dir)).toMatchObject({ memoryModel: 'tso' });
     const again = run(['repro', file]);
     expect(again.status).toBe(1);
     expect(again.stdout).toMatch(/under tso: /);

@@ -1,0 +1,57 @@
+/** `lockstep check FILE --model M`: is a history linearizable? The collection monitors, and the generic checker on small histories. */
+import { readFileSync } from 'node:fs';
+
+import { COLLECTION_MONITORS, type MonitorName } from '../models/collection_monitors.js';
+import { parseHistory, type History } from '../models/history.js';
+import { checkLinearizability } from '../models/linearizability.js';
+import { columnsFromHistory, type ColumnHistory, type MonitorVerdict } from '../models/stress_history.js';
+import type { Command } from './command.js';
+import { EXIT, exitCodes, parse, usage, UsageError } from './flags.js';
+
+/** Histories up to this many operations are also given to the generic checker. */
+const GENERIC_LIMIT = 200;
+
+export const check: Command = {
+  name: 'check',
+  summary: 'is a history file (format 1) linearizable? the collection monitors',
+  help: () => `lockstep check FILE --model M [--json]: is the history in FILE (format 1,
+see docs/formats.md) linearizable for a collection with unique values?
+
+  --model M   ${Object.entries(COLLECTION_MONITORS).map(([m, x]) => `${m} (${x.checks})`).join(',\n              ')}  (required)
+  --json      print the verdicts as JSON
+
+Runs the collection monitor of M (polynomial: any size), and for a history
+of at most ${GENERIC_LIMIT} operations also the generic checker against the same spec,
+which prints the longest linearization it found.
+
+${exitCodes({ ok: 'linearizable', failure: 'not linearizable', usage: 'a bad flag or file', internal: 'an internal error, such as two checkers that disagree (a lockstep bug: please report it)' })}`,
+  run: (args) => {
+    const { values: v, positionals } = parse('check', args, { model: { type: 'string' }, json: { type: 'boolean' } }, true);
+    if (v.help) return process.stdout.write(check.help()), EXIT.ok;
+    if (positionals.length !== 1) usage('check', `check takes one history file, got ${positionals.length}`);
+    const models = Object.keys(COLLECTION_MONITORS);
+    if (v.model === undefined || !models.includes(v.model)) usage('check', `--model must be one of ${models.join(', ')}, got ${v.model === undefined ? 'nothing' : `'${v.model}'`}`);
+    const monitor = COLLECTION_MONITORS[v.model as MonitorName];
+    const file = positionals[0]!;
+    let history: History;
+    let columns: ColumnHistory;
+    let verdict: MonitorVerdict;
+    try {
+      history = parseHistory(JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')));
+      columns = columnsFromHistory(history);
+      verdict = monitor.check(columns);
+    } catch (e) {
+      throw new UsageError(`${file}: ${(e as Error).message}`);
+    }
+    const generic = history.operations.length <= GENERIC_LIMIT ? checkLinearizability(monitor.model(), history) : undefined;
+    if (generic !== undefined && generic.kind !== 'unknown' && (generic.kind === 'ok') !== (verdict.kind === 'ok')) {
+      throw new Error(`the ${v.model} monitor says ${verdict.kind === 'ok' ? 'linearizable' : 'not linearizable'} and the generic checker ${generic.kind === 'ok' ? 'linearizable' : 'not linearizable'} on ${file}: a bug in lockstep, not a verdict`);
+    }
+    if (v.json) process.stdout.write(JSON.stringify({ file, model: v.model, operations: history.operations.length, monitor: verdict, generic }, null, 2) + '\n');
+    else {
+      process.stdout.write(`${file}: ${history.operations.length} operations, ${v.model} monitor: ${verdict.kind === 'ok' ? 'linearizable' : verdict.message}\n`);
+      if (generic !== undefined) process.stdout.write(`generic checker: ${generic.kind === 'ok' ? 'linearizable' : generic.message}\n`);
+    }
+    return verdict.kind === 'ok' ? EXIT.ok : EXIT.failure;
+  },
+};

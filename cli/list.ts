@@ -1,0 +1,32 @@
+/** `lockstep list`: the targets the simulator runs, their ops, roles, setup and variants. */
+import { addon } from '../native/index.js';
+import type { Command } from './command.js';
+import { EXIT, exitCodes, parse } from './flags.js';
+
+export const list: Command = {
+  name: 'list',
+  summary: 'the targets, their ops, roles and variants',
+  help: () => `lockstep list [--json]: the targets the simulator runs, their ops, roles,
+setup parameters and variants (seeded bugs).
+
+  --json   print them as JSON
+
+${exitCodes({ ok: 'listed', usage: 'a bad flag, or no addon build' })}`,
+  run: (args) => {
+    const { values: v } = parse('list', args, { json: { type: 'boolean' } });
+    if (v.help) return process.stdout.write(list.help()), EXIT.ok;
+    const targets = addon().listTargets();
+    const out = (s: string) => process.stdout.write(s);
+    if (v.json) return out(JSON.stringify(targets, null, 2) + '\n'), EXIT.ok;
+    for (const t of targets) {
+      out(`${t.name}: ${t.description}\n`);
+      out(`  roles:    ${t.roles.map((r) => `${r.name}${r.maxThreads ? ` (at most ${r.maxThreads})` : ''}`).join(', ')}\n`);
+      out(`  ops:      ${t.ops.map((o) => `${o.name}${o.takesArg ? '(arg)' : ''} [${o.roles.join('/')}]`).join(', ')}\n`);
+      if (t.setup.length) out(`  setup:    ${t.setup.map((p) => `${p.name}=${p.default} (${p.min}..${p.max})`).join(', ')}\n`);
+      out(`  variants: ${t.variants.map((x) => x.name).join(', ')}\n`);
+      for (const x of t.variants.slice(1)) out(`    ${x.name}: ${x.description}\n`);
+      out('\n');
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,91 @@
+/** `lockstep stress`: the production build on pinned OS threads, its history checked by a collection monitor (fuzz/stress.ts). */
+import { join } from 'node:path';
+
+import type { MonitorName } from '../models/collection_monitors.js';
+import { runStress, STRESS_TARGETS, type StressResult } from '../fuzz/stress.js';
+import { addon, type StressTarget } from '../native/index.js';
+import type { Command } from './command.js';
+import { EXIT, exitCodes, MAX_SEED, outFolder, parse, parseCount, usage } from './flags.js';
+import { number } from './output.js';
+
+export const stress: Command = {
+  name: 'stress',
+  summary: 'run a structure on real threads; check its history of millions of ops',
+  help: () => `lockstep stress --target T [flags]: stress mode — the production build on
+pinned OS threads, its timestamped history checked by a collection monitor
+
+  --target T     ${Object.keys(STRESS_TARGETS).join(', ')}  (required)
+  --variant V    correct or a seeded bug of T (lockstep list)  [correct]
+  --threads N    OS threads; the deque's thread 0 is its owner, the rest steal  [2]
+  --ops M        operations per run, over all threads  [1000000]
+  --depth D      pushes a thread may be ahead of its pops (how full it runs)  [4]
+  --runs R       runs, with seeds S, S+1, ...; prints how many were caught  [1]
+  --seed S       the first run's seed (each thread's op sequence), 0 to 2147483647  [1]
+  --out DIR      save each failing run's evidence under DIR: the smallest
+                 window of the run that its monitor still rejects, as a
+                 history file (format 1) for lockstep check
+  --json         print the runs as JSON
+
+What each target's monitor checks:
+${Object.entries(STRESS_TARGETS).map(([t, x]) => `  ${t}: ${x.checks}`).join('\n')}
+Empty results are checked only where no other operation overlapped (the
+simulator checks the rest).
+
+${exitCodes({
+  ok: 'every run linearizable',
+  failure: 'a run not linearizable',
+  usage: 'a bad flag, an --out that cannot be written, no addon build',
+  internal: 'an internal error (a lockstep bug: please report it)',
+})}`,
+  run: (args) => {
+    const { values: v } = parse('stress', args, {
+      target: { type: 'string' },
+      variant: { type: 'string' },
+      threads: { type: 'string' },
+      ops: { type: 'string' },
+      depth: { type: 'string' },
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (v.help) return process.stdout.write(stress.help()), EXIT.ok;
+    const targets = Object.keys(STRESS_TARGETS);
+    if (v.target === undefined) usage('stress', `--target is required: one of ${targets.join(', ')}`);
+    if (!targets.includes(v.target)) usage('stress', `--target must be one of ${targets.join(', ')}, got '${v.target}'`);
+    const target = v.target as StressTarget;
+    const variants = addon().variants[target].map((x) => x.name);
+    const variant = v.variant ?? 'correct';
+    if (!variants.includes(variant)) usage('stress', `--variant must be one of ${variants.join(', ')} (${target}), got '${variant}'`);
+    const threads = parseCount('--threads', v.threads ?? '2', target === 'chase-lev-deque' ? 2 : 1, 64);
+    const ops = parseCount('--ops', v.ops ?? '1000000', 1, 20_000_000);
+    const depth = parseCount('--depth', v.depth ?? '4', 1, 1024);
+    const runs = parseCount('--runs', v.runs ?? '1', 1, 1_000_000);
+    const seed = parseCount('--seed', v.seed ?? '1', 0, MAX_SEED - runs);
+    const out = v.out === undefined ? undefined : outFolder('--out', v.out);
+    const results = [];
+    for (let r = 0; r < runs; r++) {
+      let result;
+      try {
+        const saveTo = out === undefined ? undefined : join(out, `stress-${target}-${variant}-seed${seed + r}.json`);
+        result = runStress({ target, variant, threads, ops, depth, seed: seed + r, ...(saveTo ? { saveTo } : {}) });
+      } catch (e) {
+        if (e instanceof RangeError) usage('stress', e.message);
+        throw e;
+      }
+      results.push({ seed: seed + r, ...result });
+      if (!v.json) process.stdout.write(stressLine(r, runs, seed + r, result, STRESS_TARGETS[target].monitor));
+    }
+    const caught = results.filter((r) => r.verdict.kind === 'illegal').length;
+    if (v.json) process.stdout.write(JSON.stringify({ target, variant, threads, ops, depth, caught, runs: results }, null, 2) + '\n');
+    else if (runs > 1) process.stdout.write(`\n${target} (${variant}), ${threads} threads, ${number(ops)} ops, depth ${depth}: not linearizable in ${caught} of ${runs} runs\n`);
+    return caught > 0 ? EXIT.failure : EXIT.ok;
+  },
+};
+
+function stressLine(r: number, runs: number, seed: number, x: StressResult, monitor: MonitorName): string {
+  const head = `run ${r + 1}/${runs} (seed ${seed}): ${number(x.ops)} ops in ${x.runMs.toFixed(0)} ms (${(x.opsPerSecond / 1e6).toFixed(2)} M ops/s${x.pinned ? ', pinned' : ', NOT pinned'}), checked in ${x.checkMs.toFixed(0)} ms`;
+  if (x.verdict.kind === 'ok') return `${head}: ok\n`;
+  const saved = x.saved === undefined ? '' : `  evidence saved: ${x.saved} (check it: lockstep check ${x.saved} --model ${monitor})\n`;
+  return `${head}: ${x.verdict.message}\n${saved}`;
+}

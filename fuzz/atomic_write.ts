@@ -1,0 +1,96 @@
+/**
+ * The one module that writes lockstep's output files: failure files,
+ * summaries, evidence, HTML pages. A write is atomic (a temporary file in
+ * the same folder, fsync, rename): a reader, or a campaign killed at any
+ * moment, sees the old file or the whole new one, never a part. A write
+ * that fails (a full disk, a read-only folder) removes its temporary file
+ * and throws a WriteError that says which file and why.
+ *
+ * @example
+ * const problem = folderProblem('.failures'); // null: writable
+ * writeAtomically('.failures/summary.json', text);
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, renameSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { writeFailpoint } from './failpoints.js';
+
+/** A file could not be written; `code` is the system's (ENOSPC, EACCES, ...). */
+export class WriteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const reason = (e: unknown): { code: string; text: string } => {
+  const err = e as NodeJS.ErrnoException;
+  const code = err.code ?? 'EIO';
+  const text = (err.message ?? String(e)).replace(/^[A-Z]+: /, '').replace(/, (open|write|rename|mkdir|fsync) '.*'.*$/, '');
+  return { code, text };
+};
+
+/** Writes `text` to `path` so that no reader ever sees a part of it; throws WriteError. */
+export function writeAtomically(path: string, text: string): void {
+  const temp = join(dirname(path), `.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  let fd: number | undefined;
+  try {
+    writeFailpoint(path);
+    fd = openSync(temp, 'wx');
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temp, { force: true });
+    const { code, text: why } = reason(e);
+    throw new WriteError(path, code, `cannot write ${path}: ${why} (${code})`);
+  }
+}
+
+/**
+ * What stops lockstep from writing files into `dir` (creating it if it is
+ * missing), as one line; null when it can. Tried for real: the folder is
+ * made and a probe file written and removed.
+ */
+export function folderProblem(dir: string): string | null {
+  if (dir === '') return 'is empty: name a folder';
+  try {
+    if (!statSync(dir).isDirectory()) return `${dir} exists and is not a folder`;
+  } catch {
+    // missing: made below
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    return `cannot make the folder ${dir}: ${reason(e).text} (${reason(e).code})`;
+  }
+  try {
+    writeAtomically(join(dir, `.lockstep-probe-${process.pid}`), 'probe\n');
+    rmSync(join(dir, `.lockstep-probe-${process.pid}`), { force: true });
+  } catch (e) {
+    return e instanceof WriteError ? `cannot write into ${dir}: ${e.message.replace(/^cannot write .*?: /, '')}` : String(e);
+  }
+  return null;
+}
+
+/** What stops lockstep from writing the file `path` (its folder must exist); null when it can. */
+export function fileProblem(path: string): string | null {
+  if (path === '') return 'is empty: name a file';
+  try {
+    if (statSync(path).isDirectory()) return `${path} is a folder, not a file`;
+  } catch {
+    // missing: fine, if its folder exists
+  }
+  try {
+    if (!statSync(dirname(path)).isDirectory()) return `${dirname(path)} is not a folder`;
+  } catch {
+    return `the folder ${dirname(path)} does not exist`;
+  }
+  return null;
+}
