@@ -37,9 +37,9 @@ export function exitCodes(codes: Partial<Record<keyof typeof EXIT, string>>): st
 
 export class UsageError extends Error {}
 
-/** Throws the usage error for `command`, pointing at its help. */
+/** Throws the usage error for `command`: one line, pointing at its help. */
 export function usage(command: string, message: string): never {
-  throw new UsageError(`${command === '' ? '' : `${command}: `}${message}\nRun lockstep ${command === '' ? '' : command + ' '}--help for the flags.`);
+  throw new UsageError(`${command === '' ? '' : `${command}: `}${message} (lockstep ${command === '' ? '' : command + ' '}--help)`);
 }
 
 type Options = Record<string, { type: 'string' | 'boolean' }>;

@@ -10,8 +10,8 @@
  * const problem = folderProblem('.failures'); // null: writable
  * writeAtomically('.failures/summary.json', text);
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, renameSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, rmSync, renameSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 import { writeFailpoint } from './failpoints.js';
 
@@ -54,6 +54,19 @@ export function writeAtomically(path: string, text: string): void {
 }
 
 /**
+ * Makes `dir` and its missing parents, one level at a time (Node's own
+ * recursive mkdir spins for ever where a parent refuses, as under /proc).
+ */
+export function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
+}
+
+/**
  * What stops lockstep from writing files into `dir` (creating it if it is
  * missing), as one line; null when it can. Tried for real: the folder is
  * made and a probe file written and removed.
@@ -66,7 +79,7 @@ export function folderProblem(dir: string): string | null {
     // missing: made below
   }
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
   } catch (e) {
     return `cannot make the folder ${dir}: ${reason(e).text} (${reason(e).code})`;
   }

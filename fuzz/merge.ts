@@ -11,7 +11,7 @@
  * @example
  * const m = merge(['shard1', 'shard2'], 'merged'); // m.failures: failure files in merged/
  */
-import { copyFileSync, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { folderProblem, writeAtomically } from './atomic_write.js';
@@ -54,6 +54,8 @@ function readSummary(path: string): Summary {
 
 export function merge(dirs: string[], out: string): Merged {
   if (dirs.length === 0) throw new MergeError('merge takes the campaign folders to join');
+  if (out === '') throw new MergeError('--out is empty: name a folder');
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new MergeError(`--out ${out} exists and is not a folder`);
   const real = new Map<string, string>();
   for (const dir of dirs) {
     if (!existsSync(dir)) throw new MergeError(`${dir} does not exist`);
@@ -100,7 +102,7 @@ export function merge(dirs: string[], out: string): Merged {
     const f = readFailure(join(dir, name));
     const target = join(out, name);
     if (!existsSync(target)) {
-      copyFileSync(join(dir, name), target);
+      writeAtomically(target, readFileSync(join(dir, name), 'utf8'));
       added++;
     }
     failures.push({ path: target, target: f.target, variant: f.variant, check: f.check, message: f.message });
