@@ -205,6 +205,9 @@ ScenarioSpec read_scenario(Napi::Env env, const Napi::Value& value,
   }
   const Field threads = root.at(o, "threads");
   const Napi::Array ta = threads.array(kMaxThreads);
+  if (ta.Length() == 0)
+    threads.range_error("must hold at least one thread: a scenario runs "
+                        "at least one operation");
   const std::vector<std::string> ops = names_of(target.ops);
   for (std::uint32_t t = 0; t < ta.Length(); ++t) {
     const Field thread = threads.element(ta, t);
@@ -231,6 +234,10 @@ ScenarioSpec read_scenario(Napi::Env env, const Napi::Value& value,
     }
     spec.threads.push_back(std::move(calls));
   }
+  std::size_t total_calls = 0;
+  for (const auto& calls : spec.threads) total_calls += calls.size();
+  if (total_calls == 0)
+    threads.range_error("holds no operation: a scenario runs at least one");
   const std::string roles =
       sim::assign_roles(target, spec.threads, spec.setup.roles);
   if (!roles.empty())

@@ -36,7 +36,7 @@ describe('listTargets', () => {
 });
 
 describe('runScenario checks every field', () => {
-  const deque = (extra: Partial<Scenario>): Scenario => ({ target: 'chase-lev-deque', threads: [], ...extra });
+  const deque = (extra: Partial<Scenario>): Scenario => ({ target: 'chase-lev-deque', threads: [[{ op: 'pop' }]], ...extra });
   it.each<[string, unknown, RegExp]>([
     ['no target', { threads: [] }, /^TypeError: runScenario: scenario.target must be a string, got undefined$/],
     ['an unknown target', { target: 'queue', threads: [] }, /scenario.target must be one of chase-lev-deque, .*got 'queue'/],
@@ -53,6 +53,8 @@ describe('runScenario checks every field', () => {
     ['a field of another schedule kind', deque({ schedule: { kind: 'random', choices: [1] } as never }), /schedule.choices does not apply to schedule kind 'random'/],
     ['a negative choice', deque({ schedule: { kind: 'choices', choices: [-1] } }), /schedule.choices\[0\] must be an integer from 0/],
     ['a format other than 1', deque({ format: 2 as 1 }), /scenario.format must be an integer from 1 to 1/],
+    ['no thread', deque({ threads: [] }), /^RangeError: runScenario: scenario.threads must hold at least one thread/],
+    ['threads with no operation', deque({ threads: [[], []] }), /^RangeError: runScenario: scenario.threads holds no operation: a scenario runs at least one$/],
   ])('rejects %s', (_, scenario, message) => {
     let error: unknown;
     try {
