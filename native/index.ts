@@ -378,6 +378,13 @@ export interface LockstepAddon {
    * this thread's first CPU, touches it and asks the kernel (get_mempolicy) where it is.
    */
   memoryBinding(): { bound: boolean; node: number; pageNode: number; detail: string };
+  /**
+   * What this process is doing, printed to stderr if it dies of a signal (SIGSEGV, SIGBUS,
+   * SIGABRT, SIGFPE, SIGILL): `lockstep: died of signal N while running: <text>`. The
+   * properties set each scenario's JSON before running it, so a crash the simulator cannot
+   * catch still names its case. '' clears it. TypeError if not a string; RangeError above 1 MiB.
+   */
+  setCrashNote(text: string): void;
 
   /** The variants of each target. */
   readonly variants: Readonly<Record<Target, readonly VariantInfo[]>>;
@@ -530,6 +537,7 @@ export const ADDON_FUNCTIONS = [
   'threadAffinity',
   'pinThread',
   'memoryBinding',
+  'setCrashNote',
 ] as const satisfies readonly (keyof LockstepAddon)[];
 
 /** The command that builds the addon, named in every load error. */

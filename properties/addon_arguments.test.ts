@@ -211,6 +211,8 @@ function argFor(param: Param): fc.Arbitrary<Arg> {
       return fc.oneof({ weight: 4, arbitrary: raw(cpuListText) }, { weight: 1, arbitrary: raw(fc.anything()) }, { weight: 1, arbitrary: poolArg });
     case 'index':
       return fc.oneof(raw(fc.integer({ min: -1, max: 5 })), raw(awkwardNumbers), raw(fc.anything()));
+    case 'text':
+      return fc.oneof(raw(fc.string()), raw(fc.constantFrom('', 'x'.repeat(param.maxBytes), 'é'.repeat(param.maxBytes / 2 + 1))), raw(fc.anything()), poolArg);
     case 'size':
     case 'power of two':
     case 'block offset':

@@ -24,6 +24,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   init_simulator(env, exports);
   init_topology(env, exports);
   init_stress(env, exports);
+  init_crash_note(env, exports);
   variants.Freeze();
   exports.Set("variants", variants);
   exports.Set("cacheLineSize",

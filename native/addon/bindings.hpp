@@ -19,5 +19,6 @@ void init_scheduler(Napi::Env env, Napi::Object exports, Napi::Object variants);
 void init_simulator(Napi::Env env, Napi::Object exports);
 void init_topology(Napi::Env env, Napi::Object exports);
 void init_stress(Napi::Env env, Napi::Object exports);
+void init_crash_note(Napi::Env env, Napi::Object exports);
 
 } // namespace lockstep::addon

@@ -41,7 +41,9 @@ export type Param =
   /** A power of two from 1 to `max`, or undefined. */
   | { name: string; type: 'power of two'; max: number }
   /** A pool block's offset: a safe integer, not negative; whether it is a live block decides ok or Error. */
-  | { name: string; type: 'block offset' };
+  | { name: string; type: 'block offset' }
+  /** A string of at most `maxBytes` bytes of UTF-8. */
+  | { name: string; type: 'text'; maxBytes: number };
 
 export type Returns = 'undefined' | 'boolean' | 'item' | 'take' | 'items' | 'invariants' | 'object' | 'array' | 'string' | { handle: HandleKind };
 
@@ -140,6 +142,7 @@ export const EXPORTS: ExportSpec[] = [
   { fn: 'threadAffinity', params: [], required: 0, returns: 'items' },
   { fn: 'pinThread', params: [{ name: 'cpus', type: 'cpus', min: 0, nonEmpty: true }], required: 1, returns: 'items' },
   { fn: 'memoryBinding', params: [], required: 0, returns: 'object' },
+  { fn: 'setCrashNote', params: [{ name: 'text', type: 'text', maxBytes: 2 ** 20 }], required: 1, returns: 'undefined' },
 ];
 
 /** CPU ids are below this (lockstep/topology.hpp kMaxCpus). */
@@ -248,6 +251,10 @@ export function expectedOutcome(
       case 'block offset':
         if (typeof arg !== 'number') return fail('TypeError');
         if (!Number.isSafeInteger(arg) || arg < 0) return fail('RangeError');
+        break;
+      case 'text':
+        if (typeof arg !== 'string') return fail('TypeError');
+        if (Buffer.byteLength(arg, 'utf8') > param.maxBytes) return fail('RangeError');
         break;
       case 'index':
         if (typeof arg !== 'number') return fail('TypeError');

@@ -240,6 +240,8 @@ export function report({ scenario }: Case): string {
 export function simulationProperty(target: TargetInfo, variant: string, limits?: CaseLimits): fc.IPropertyWithHooks<[Case]> {
   const a = addon();
   return fc.property(caseArbitrary(target, variant, limits), (c) => {
+    // A crash the simulator cannot catch still names its case on stderr.
+    a.setCrashNote(JSON.stringify(c.scenario));
     const what = judge(c.scenario, a.runScenario(c.scenario));
     if (what !== null) throw new Error(`\n${report(c)}\n`);
   });
