@@ -28,7 +28,7 @@ export const fuzz: Command = {
   --time D              time budget: 60s, 2m, 500ms, 1h, 2d (at most 365d)  [20s, unless --runs]
   --runs N              run budget instead: every target/variant pair gets
                         N / pairs of them (at least one each)
-  --jobs N              worker processes  [${availableParallelism()}: this machine's cores]
+  --jobs N              worker processes  [this machine's cores]
   --seed S              campaign seed, 0 to 2147483647; printed when not given  [random]
   --shard i/n           this machine's part of a campaign spread over n machines  [1/1]
   --out DIR             where failure files and the summary go  [.failures]
