@@ -38,11 +38,12 @@ function validScenario(target: TargetInfo): fc.Arbitrary<Scenario> {
         return max !== undefined && n > max ? free : r;
       });
       const threads = fc.tuple(
-        ...fixed.map((role) => {
+        ...fixed.map((role, i) => {
           const ops = target.ops.filter((o) => o.roles.includes(role) && !/^(spin|wait)-until/.test(o.name));
           return fc.array(
             fc.constantFrom(...ops).chain((op) => (op.takesArg ? fc.integer({ min: -100, max: 100 }).map((arg) => ({ op: op.name, arg })) : fc.constant({ op: op.name }))),
-            { maxLength: 4 },
+            // A scenario runs at least one operation: the first thread's.
+            { minLength: i === 0 ? 1 : 0, maxLength: 4 },
           );
         }),
       );
@@ -70,6 +71,7 @@ const mutations: Mutation[] = [
   { name: 'unknown target', field: /scenario.target must be one of/, apply: (s) => ({ ...s, target: 'nope' }) },
   { name: 'unknown variant', field: /scenario.variant must be one of/, apply: (s) => ({ ...s, variant: 'nope' }) },
   { name: 'threads not an array', field: /scenario.threads must be an array/, apply: (s) => ({ ...s, threads: {} }) },
+  { name: 'no operation', field: /scenario.threads holds no operation/, apply: (s) => ({ ...s, threads: s.threads.map(() => []) }) },
   { name: 'a thread not an array', field: /scenario.threads\[0\] must be an array/, apply: (s) => ({ ...s, threads: [5, ...s.threads.slice(1)] }) },
   { name: 'unknown op', field: /scenario.threads\[0\]\[0\].op must be one of/, apply: (s) => ({ ...s, threads: [[{ op: 'nope' }, ...s.threads[0]!], ...s.threads.slice(1)] }) },
   { name: 'call with an extra field', field: /scenario.threads\[0\]\[0\] has an unknown field 'args'/, apply: (s) => ({ ...s, threads: [[{ op: firstOp(s), args: 1 }], ...s.threads.slice(1)] }) },
