@@ -29,7 +29,7 @@ export class WriteError extends Error {
 const reason = (e: unknown): { code: string; text: string } => {
   const err = e as NodeJS.ErrnoException;
   const code = err.code ?? 'EIO';
-  const text = (err.message ?? String(e)).replace(/^[A-Z]+: /, '').replace(/, (open|write|rename|mkdir|fsync) '.*'.*$/, '');
+  const text = (err.message ?? String(e)).replace(/^[A-Z]+: /, '').replace(/, (open|write|rename|mkdir|fsync)( '.*'.*)?$/, '');
   return { code, text };
 };
 
@@ -40,7 +40,14 @@ export function writeAtomically(path: string, text: string): void {
   try {
     writeFailpoint(path);
     fd = openSync(temp, 'wx');
-    writeSync(fd, text);
+    // One write may take less than it was given (a disk filling up): the rest goes in
+    // further writes, the first that cannot throws (ENOSPC) — never a short file renamed.
+    const bytes = Buffer.from(text, 'utf8');
+    for (let done = 0; done < bytes.length; ) {
+      const n = writeSync(fd, bytes, done, bytes.length - done);
+      if (n <= 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      done += n;
+    }
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -42,7 +42,8 @@ export class RecordWriter {
     const json = JSON.stringify(value);
     const frame = Buffer.from(`${MAGIC} ${seq} ${Buffer.byteLength(json)} ${hashText(json).toString(16)}\n${json}`);
     try {
-      writeSync(this.fds[seq % 2]!, frame, 0, frame.length, 0);
+      const fd = this.fds[seq % 2]!;
+      for (let done = 0; done < frame.length; ) done += writeSync(fd, frame, done, frame.length - done, done);
     } catch (e) {
       this.failed = e as Error;
     }

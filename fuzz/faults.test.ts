@@ -63,6 +63,7 @@ const PLAN: { n: number; kind: Kind; at: number; rem: number }[] = Array.from({ 
   rem: Math.floor(rand() * 1000),
 }));
 
+const started = Date.now();
 const tally = {
   seed: SEED,
   faults: 0,
@@ -289,7 +290,8 @@ afterAll(() => {
     }
   }
   mkdirSync('build/faults', { recursive: true });
-  writeFileSync('build/faults/last.json', JSON.stringify(tally, null, 2) + '\n');
+  const at = new Date().toISOString().slice(0, 10);
+  writeFileSync('build/faults/last.json', JSON.stringify({ ...tally, at, seconds: (Date.now() - started) / 1000 }, null, 2) + '\n');
   console.log(`fault injection, seed ${SEED}: ${JSON.stringify(tally)}`);
 });
 
