@@ -43,7 +43,7 @@ describe('lockstep CLI', () => {
     [['stress'], /--target is required: one of mpmc-queue, chase-lev-deque, tagged-stack/],
     [['stress', '--target', 'mpsc-queue'], /--target must be one of mpmc-queue, chase-lev-deque, tagged-stack, got 'mpsc-queue'/],
     [['stress', '--target', 'chase-lev-deque', '--threads', '1'], /--threads must be a whole number from 2 to 64/],
-    [['stress', '--target', 'mpmc-queue', '--variant', 'untagged-head'], /--variant must be one of correct, lap-dropped, relaxed-turn-store \(mpmc-queue\)/],
+    [['stress', '--target', 'mpmc-queue', '--variant', 'untagged-head'], /--variant must be one of correct, lap-dropped, relaxed-turn-store, turn-2-bits \(mpmc-queue\)/],
     [['stress', '--target', 'chase-lev-deque', '--variant', 'steal-without-fence'], /may read freed memory on real threads/],
     [['check'], /check takes one history file, got 0/],
     [['check', 'x.json'], /--model must be one of queue, stack, deque, multiset, got nothing/],
