@@ -63,5 +63,37 @@ describe('stressRun', () => {
     expect(() => a.stressRun({ target: 'mpmc-queue', depth: 1025 })).toThrow(RangeError);
     // @ts-expect-error an unknown option
     expect(() => a.stressRun({ target: 'mpmc-queue', capacity: 4 })).toThrow(TypeError);
+    expect(() => a.stressRun({ target: 'mpmc-queue', progressTimeoutMs: 0 })).toThrow(new RangeError('stressRun: option progressTimeoutMs must be an integer from 1 to 600000, got 0'));
+    expect(() => a.stressRun({ target: 'mpmc-queue', progressTimeoutMs: 600_001 })).toThrow(RangeError);
+    expect(() => a.stressRun({ target: 'mpmc-queue', progressTimeoutMs: 1.5 })).toThrow(RangeError);
+    // @ts-expect-error not a number
+    expect(() => a.stressRun({ target: 'mpmc-queue', progressTimeoutMs: '10s' })).toThrow(new TypeError('stressRun: option progressTimeoutMs must be a number, got a string'));
+  });
+});
+
+describe('stressRun under its watchdog', () => {
+  it('a finished run has nothing stuck, and says which timeout watched it', () => {
+    const h = a.stressRun({ target: 'tagged-stack', ops: 2000 });
+    expect(h.stuck).toEqual([]);
+    expect(h.progressTimeoutMs).toBe(10_000);
+  });
+
+  // Issue 18, defect 14: a structure that stops making progress (turn-2-bits: after two laps of
+  // a slot every push is refused) made stressRun spin until killed, with no report.
+  it('a structure that stops making progress: the run ends within seconds, naming each stuck thread and its op', () => {
+    const started = performance.now();
+    const h = a.stressRun({ target: 'mpmc-queue', variant: 'turn-2-bits', threads: 2, ops: 1_000_000, progressTimeoutMs: 1000 });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(h.stuck.length).toBeGreaterThan(0);
+    for (const s of h.stuck) {
+      // Refused, not stuck inside: it saw the stop flag and was joined.
+      expect(s).toMatchObject({ op: 'push', inOp: true, drain: false, detached: false });
+      // The history so far: the thread's completed ops, then its refused push, whole.
+      const rows = rowsOf(h, s.thread);
+      expect(rows.length).toBe(s.ops + 1);
+      const last = rows.at(-1)!;
+      expect([h.opNames[h.op[last]!], h.value[last], h.call[last]]).toEqual(['push-refused', s.value, s.call]);
+    }
+    for (let i = 0; i < h.ops; i++) expect(h.call[i]!).toBeLessThan(h.ret[i]!);
   });
 });
