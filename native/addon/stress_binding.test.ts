@@ -1,4 +1,11 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
+import { type NoProgressVerdict, runStress, SAVED_OPS } from '../../fuzz/stress.js';
+import { parseHistory } from '../../models/history.js';
 
 import { checkDequeHistory } from '../../models/deque_monitor.js';
 import { checkStackHistory } from '../../models/stack_monitor.js';
@@ -95,5 +102,25 @@ describe('stressRun under its watchdog', () => {
       expect([h.opNames[h.op[last]!], h.value[last], h.call[last]]).toEqual(['push-refused', s.value, s.call]);
     }
     for (let i = 0; i < h.ops; i++) expect(h.call[i]!).toBeLessThan(h.ret[i]!);
+  });
+
+  it('runStress turns it into a no-progress verdict, caught, with the history so far saved', () => {
+    const saveTo = join(mkdtempSync(join(tmpdir(), 'lockstep-stress-')), 'stuck.json');
+    const r = runStress({ target: 'mpmc-queue', variant: 'turn-2-bits', ops: 1_000_000, progressTimeoutMs: 1000, saveTo });
+    expect(r.caught).toBe(true);
+    expect(r.verdict.kind).toBe('no-progress');
+    expect('message' in r.verdict && r.verdict.message).toMatch(/^no progress for 1000 ms: thread [01] stuck in push\(\d+\) after \d+ ops(; thread [01] stuck in push\(\d+\) after \d+ ops)?$/);
+    expect(r.saved).toBe(saveTo);
+    const saved = parseHistory(JSON.parse(readFileSync(saveTo, 'utf8')));
+    expect(saved.operations.length).toBe(Math.min(r.ops, SAVED_OPS));
+    // Each stuck thread's refused push is in it, as push → false.
+    const refused = saved.operations.filter((o) => o.op === 'push' && o.result === false);
+    expect(refused.map((o) => [o.thread, o.arg])).toEqual(expect.arrayContaining((r.verdict as NoProgressVerdict).stuck.map((s) => [s.thread, s.value])));
+    expect(refused.length).toBe((r.verdict as NoProgressVerdict).stuck.length);
+  });
+
+  it('a correct run is not caught', () => {
+    const r = runStress({ target: 'mpmc-queue', ops: 20_000 });
+    expect([r.verdict.kind, r.caught]).toEqual(['ok', false]);
   });
 });
