@@ -44,7 +44,7 @@ describe('lockstep CLI', () => {
     [['stress'], /--target is required: one of mpmc-queue, chase-lev-deque, tagged-stack/],
     [['stress', '--target', 'mpsc-queue'], /--target must be one of mpmc-queue, chase-lev-deque, tagged-stack, got 'mpsc-queue'/],
     [['stress', '--target', 'chase-lev-deque', '--threads', '1'], /--threads must be a whole number from 2 to 64/],
-    [['stress', '--target', 'mpmc-queue', '--variant', 'untagged-head'], /--variant must be one of correct, lap-dropped, relaxed-turn-store \(mpmc-queue\)/],
+    [['stress', '--target', 'mpmc-queue', '--variant', 'untagged-head'], /--variant must be one of correct, lap-dropped, relaxed-turn-store, turn-2-bits \(mpmc-queue\)/],
     [['stress', '--target', 'chase-lev-deque', '--variant', 'steal-without-fence'], /may read freed memory on real threads/],
     [['check'], /check takes one history file, got 0/],
     [['check', 'x.json'], /--model must be one of queue, stack, deque, multiset, got nothing/],
@@ -68,7 +68,7 @@ describe('lockstep CLI', () => {
   it('stress: the correct deque passes (exit 0); a seeded bug is caught (exit 1) with the rows that show it', () => {
     const ok = run(['stress', '--target', 'chase-lev-deque', '--ops', '20000', '--runs', '2']);
     expect(ok.stdout).toMatch(/run 2\/2 \(seed 2\): [\d,]+ ops in \d+ ms \([\d.]+ M ops\/s, (pinned|NOT pinned)\), checked in \d+ ms: ok/);
-    expect(ok.stdout).toMatch(/not linearizable in 0 of 2 runs/);
+    expect(ok.stdout).toMatch(/caught in 0 of 2 runs \(0 not linearizable, 0 no progress\)/);
     expect(ok.status).toBe(0);
     // push-publishes-bottom-first hands out an unwritten slot: caught in every 50,000-op run measured.
     const dir = temp();
@@ -85,6 +85,14 @@ describe('lockstep CLI', () => {
     // A deque's history is not a queue's: a clear error, exit 2.
     const wrong = run(['check', caught.saved!, '--model', 'queue']);
     expect([wrong.status, wrong.stderr]).toEqual([2, expect.stringMatching(/checkQueueHistory: row \d+ has op steal; this monitor takes push, pop/)]);
+  });
+
+  it('stress: a structure that stops making progress ends with a verdict naming the thread and the op, exit 1', () => {
+    const dir = temp();
+    const r = run(['stress', '--target', 'mpmc-queue', '--variant', 'turn-2-bits', '--ops', '20000', '--progress-timeout', '1s', '--out', dir]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/run 1\/1 \(seed 1\): stopped after \d+ ms, [\d,]+ ops: no progress for 1000 ms: thread \d stuck in push\(\d+\) after \d+ ops/);
+    expect(r.stdout).toMatch(/history so far saved: /);
   });
 
   it('check: a legal history exits 0; the generic checker agrees on a small one', () => {

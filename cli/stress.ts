@@ -5,7 +5,7 @@ import type { MonitorName } from '../models/collection_monitors.js';
 import { runStress, STRESS_TARGETS, type StressResult } from '../fuzz/stress.js';
 import { addon, type StressTarget } from '../native/index.js';
 import type { Command } from './command.js';
-import { EXIT, exitCodes, MAX_SEED, outFolder, parse, parseCount, usage } from './flags.js';
+import { EXIT, exitCodes, MAX_SEED, outFolder, parse, parseCount, parseDuration, usage } from './flags.js';
 import { number } from './output.js';
 
 export const stress: Command = {
@@ -21,9 +21,13 @@ pinned OS threads, its timestamped history checked by a collection monitor
   --depth D      pushes a thread may be ahead of its pops (how full it runs)  [4]
   --runs R       runs, with seeds S, S+1, ...; prints how many were caught  [1]
   --seed S       the first run's seed (each thread's op sequence), 0 to 2147483647  [1]
+  --progress-timeout D
+                 a run where a thread completes no operation for this long
+                 is stopped: no progress (which thread, in which operation)  [10s]
   --out DIR      save each failing run's evidence under DIR: the smallest
                  window of the run that its monitor still rejects, as a
-                 history file (format 1) for lockstep check
+                 history file (format 1) for lockstep check; for a run with
+                 no progress, the history so far
   --json         print the runs as JSON
 
 What each target's monitor checks:
@@ -33,7 +37,7 @@ simulator checks the rest).
 
 ${exitCodes({
   ok: 'every run linearizable',
-  failure: 'a run not linearizable',
+  failure: 'a run not linearizable, or one that made no progress',
   usage: 'a bad flag, an --out that cannot be written, no addon build',
   internal: 'an internal error (a lockstep bug: please report it)',
 })}`,
@@ -47,6 +51,7 @@ ${exitCodes({
       runs: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      'progress-timeout': { type: 'string' },
       json: { type: 'boolean' },
     });
     if (v.help) return process.stdout.write(stress.help()), EXIT.ok;
@@ -62,13 +67,15 @@ ${exitCodes({
     const depth = parseCount('--depth', v.depth ?? '4', 1, 1024);
     const runs = parseCount('--runs', v.runs ?? '1', 1, 1_000_000);
     const seed = parseCount('--seed', v.seed ?? '1', 0, MAX_SEED - runs);
+    const progressTimeoutMs = Math.round(parseDuration('--progress-timeout', v['progress-timeout'] ?? '10s') * 1000);
+    if (progressTimeoutMs < 1 || progressTimeoutMs > 600_000) usage('stress', `--progress-timeout must be from 1ms to 10m, got '${v['progress-timeout']}'`);
     const out = v.out === undefined ? undefined : outFolder('--out', v.out);
     const results = [];
     for (let r = 0; r < runs; r++) {
       let result;
       try {
         const saveTo = out === undefined ? undefined : join(out, `stress-${target}-${variant}-seed${seed + r}.json`);
-        result = runStress({ target, variant, threads, ops, depth, seed: seed + r, ...(saveTo ? { saveTo } : {}) });
+        result = runStress({ target, variant, threads, ops, depth, seed: seed + r, progressTimeoutMs, ...(saveTo ? { saveTo } : {}) });
       } catch (e) {
         if (e instanceof RangeError) usage('stress', e.message);
         throw e;
@@ -76,14 +83,21 @@ ${exitCodes({
       results.push({ seed: seed + r, ...result });
       if (!v.json) process.stdout.write(stressLine(r, runs, seed + r, result, STRESS_TARGETS[target].monitor));
     }
-    const caught = results.filter((r) => r.verdict.kind === 'illegal').length;
+    const caught = results.filter((r) => r.caught).length;
+    const stuck = results.filter((r) => r.verdict.kind === 'no-progress').length;
     if (v.json) process.stdout.write(JSON.stringify({ target, variant, threads, ops, depth, caught, runs: results }, null, 2) + '\n');
-    else if (runs > 1) process.stdout.write(`\n${target} (${variant}), ${threads} threads, ${number(ops)} ops, depth ${depth}: not linearizable in ${caught} of ${runs} runs\n`);
+    else if (runs > 1) {
+      process.stdout.write(`\n${target} (${variant}), ${threads} threads, ${number(ops)} ops, depth ${depth}: caught in ${caught} of ${runs} runs (${caught - stuck} not linearizable, ${stuck} no progress)\n`);
+    }
     return caught > 0 ? EXIT.failure : EXIT.ok;
   },
 };
 
 function stressLine(r: number, runs: number, seed: number, x: StressResult, monitor: MonitorName): string {
+  if (x.verdict.kind === 'no-progress') {
+    const saved = x.saved === undefined ? '' : `  history so far saved: ${x.saved}\n`;
+    return `run ${r + 1}/${runs} (seed ${seed}): stopped after ${x.runMs.toFixed(0)} ms, ${number(x.ops)} ops: ${x.verdict.message}\n${saved}`;
+  }
   const head = `run ${r + 1}/${runs} (seed ${seed}): ${number(x.ops)} ops in ${x.runMs.toFixed(0)} ms (${(x.opsPerSecond / 1e6).toFixed(2)} M ops/s${x.pinned ? ', pinned' : ', NOT pinned'}), checked in ${x.checkMs.toFixed(0)} ms`;
   if (x.verdict.kind === 'ok') return `${head}: ok\n`;
   const saved = x.saved === undefined ? '' : `  evidence saved: ${x.saved} (check it: lockstep check ${x.saved} --model ${monitor})\n`;

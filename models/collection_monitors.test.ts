@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { runOptions } from '../properties/_internals/run_options.js';
 import { randomCollectionHistory, type CollectionKind } from './_internals/random_collection_history.js';
-import { COLLECTION_MONITORS, type MonitorName } from './collection_monitors.js';
+import { CheckerDisagreement, checkHistory, COLLECTION_MONITORS, type MonitorName } from './collection_monitors.js';
 import { checkDequeHistory, dequeMonitorModel } from './deque_monitor.js';
 import type { History } from './history.js';
 import { checkLinearizability } from './linearizability.js';
@@ -99,5 +99,44 @@ describe('the stack monitor', () => {
     // With 3 pushed after pop(4) is called, it is a stack: 4 inside nothing, then 5, 3 on top.
     const legal = { ...history, operations: history.operations.map((o) => (o.arg === 3 ? { ...o, call: 18.5, return: 18.7 } : o)) };
     expect(checkStackHistory(columnsFromHistory(legal))).toEqual({ kind: 'ok' });
+  });
+});
+
+describe('checkHistory', () => {
+  // Issue 18, defect 5: `lockstep check --model queue` printed "linearizable" for the
+  // monitor and "not linearizable" for the generic checker on this history.
+  const refused: History = { format: 1, operations: [{ thread: 0, op: 'push', arg: 1, call: 0, return: 1, result: false }] };
+
+  it.each(Object.keys(COLLECTION_MONITORS) as MonitorName[])('%s: a refused push is illegal, for the monitor as for its model (unbounded)', (name) => {
+    const result = checkHistory(name, refused);
+    expect(result.kind).toBe('illegal');
+    expect(result.generic?.kind).toBe('illegal');
+    expect(result.monitor).toMatchObject({ kind: 'illegal', ops: [0], message: expect.stringMatching(/the push of 1 was refused \(full\)/) });
+  });
+
+  it('agrees with itself on a legal history, and leaves the generic checker out above the limit', () => {
+    const history: History = {
+      format: 1,
+      operations: [
+        { thread: 0, op: 'push', arg: 1, call: 0, return: 2, result: true },
+        { thread: 1, op: 'pop', call: 1, return: 3, result: null },
+        { thread: 1, op: 'pop', call: 4, return: 5, result: 1 },
+      ],
+    };
+    expect(checkHistory('queue', history)).toEqual({ kind: 'ok', monitor: { kind: 'ok' }, generic: { kind: 'ok' } });
+    expect(checkHistory('queue', history, { genericLimit: 2 })).toEqual({ kind: 'ok', monitor: { kind: 'ok' } });
+  });
+
+  it('throws a disagreement as a lockstep bug, never returns it as a verdict', () => {
+    const alwaysOk = { ...COLLECTION_MONITORS.queue, check: () => ({ kind: 'ok' }) as const };
+    let thrown: unknown;
+    try {
+      checkHistory(alwaysOk, refused);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(CheckerDisagreement);
+    expect((thrown as CheckerDisagreement).message).toMatch(/^lockstep bug: the FIFO queue monitor and the generic checker disagree on this history of 1 operation\(s\) — monitor: linearizable; generic checker: not linearizable: /);
+    expect((thrown as CheckerDisagreement).history).toBe(refused);
   });
 });

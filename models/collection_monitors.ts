@@ -1,17 +1,23 @@
 /**
  * The collection monitors by name, each with the model of the spec it
  * decides (for the generic checker) and what it checks: what `lockstep
- * check --model` and stress mode choose from.
+ * check --model` and stress mode choose from; and checkHistory, which runs
+ * a monitor and, on a small history, the generic checker against the same
+ * spec — where the two disagree, that is a bug in lockstep, thrown as a
+ * CheckerDisagreement, never a verdict.
  *
  * @example
  * COLLECTION_MONITORS.queue.check(columnsFromHistory(history)); // { kind: 'ok' }
+ * checkHistory('queue', history).kind; // 'ok' | 'illegal'
  */
 import { checkDequeHistory, dequeMonitorModel } from './deque_monitor.js';
+import type { History } from './history.js';
+import { checkLinearizability, type Verdict } from './linearizability.js';
 import type { Model } from './model.js';
 import { checkMultisetHistory, multisetMonitorModel } from './multiset_monitor.js';
 import { checkQueueHistory, queueMonitorModel } from './queue_monitor.js';
 import { checkStackHistory, stackMonitorModel } from './stack_monitor.js';
-import type { ColumnHistory, MonitorVerdict } from './stress_history.js';
+import { columnsFromHistory, type ColumnHistory, type MonitorVerdict } from './stress_history.js';
 
 export interface CollectionMonitor {
   check(h: ColumnHistory): MonitorVerdict;
@@ -28,3 +34,55 @@ export const COLLECTION_MONITORS = {
 } as const satisfies Record<string, CollectionMonitor>;
 
 export type MonitorName = keyof typeof COLLECTION_MONITORS;
+
+/** Histories of at most this many operations also go to the generic checker (its search is exponential). */
+export const GENERIC_CHECK_LIMIT = 200;
+
+export interface CheckHistoryConstraints {
+  /** Run the generic checker too on histories of at most this many operations. @defaultValue GENERIC_CHECK_LIMIT (200) */
+  genericLimit?: number;
+  /** The generic checker's time limit; past it its verdict is unknown (no disagreement). @defaultValue 10000 */
+  timeLimitMs?: number;
+}
+
+/** Both checkers' verdicts on one history; they agree (or the generic one gave up or did not run). */
+export interface HistoryCheck {
+  /** The verdict: the monitor's, which the generic checker confirmed where it ran. */
+  readonly kind: 'ok' | 'illegal';
+  readonly monitor: MonitorVerdict;
+  /** The generic checker's verdict: absent above the limit; 'unknown' when it ran out of time. */
+  readonly generic?: Verdict;
+}
+
+/** A monitor and the generic checker judged one history differently: a bug in lockstep, not in the history. */
+export class CheckerDisagreement extends Error {
+  constructor(
+    readonly monitorName: string,
+    readonly monitor: MonitorVerdict,
+    readonly generic: Verdict,
+    readonly history: History,
+  ) {
+    const say = (v: MonitorVerdict | Verdict) => (v.kind === 'ok' ? 'linearizable' : v.message);
+    super(
+      `lockstep bug: the ${monitorName} monitor and the generic checker disagree on this history of ${history.operations.length} operation(s) — ` +
+        `monitor: ${say(monitor)}; generic checker: ${say(generic)}. Please report it with the history.`,
+    );
+    this.name = 'CheckerDisagreement';
+  }
+}
+
+/**
+ * Is `history` (format 1, complete, unique values) linearizable for the spec of monitor
+ * `model`? Runs the monitor and, up to `genericLimit` operations, the generic checker on the
+ * monitor's own model. Throws a RangeError (from columnsFromHistory or the monitor) for a
+ * history the monitors do not take, and a CheckerDisagreement where the two checkers differ.
+ */
+export function checkHistory(model: MonitorName | CollectionMonitor, history: History, constraints: CheckHistoryConstraints = {}): HistoryCheck {
+  const monitor: CollectionMonitor = typeof model === 'string' ? COLLECTION_MONITORS[model] : model;
+  const name = typeof model === 'string' ? model : model.checks;
+  const verdict = monitor.check(columnsFromHistory(history));
+  if (history.operations.length > (constraints.genericLimit ?? GENERIC_CHECK_LIMIT)) return { kind: verdict.kind, monitor: verdict };
+  const generic = checkLinearizability(monitor.model(), history, { timeLimitMs: constraints.timeLimitMs ?? 10_000 });
+  if (generic.kind !== 'unknown' && generic.kind !== verdict.kind) throw new CheckerDisagreement(name, verdict, generic, history);
+  return { kind: verdict.kind, monitor: verdict, generic };
+}

@@ -4,10 +4,12 @@
  * deque that the owner uses as a stack (bottom) and thieves as a queue
  * (top)? O(n log n) time (one sort; the rest is linear), O(n) memory.
  *
- * The spec (dequeMonitorModel): the owner's pop is exact (a value, or
- * empty only when empty); a steal takes the oldest value, or reports empty
- * or retry while another operation overlaps it (a lost race, which stress
- * mode does not check); one that overlaps nothing must find it empty.
+ * The spec (dequeMonitorModel): the owner's push always succeeds (the
+ * deque is unbounded: a refused push is illegal); its pop is exact (a
+ * value, or empty only when empty); a steal takes the oldest value, or
+ * reports empty or retry while another operation overlaps it (a lost race,
+ * which stress mode does not check); one that overlaps nothing must find
+ * it empty.
  *
  * Why it is sound and complete. The owner's operations are totally ordered
  * (one thread), so the push order of the values is known, and:
@@ -54,7 +56,7 @@ export function checkDequeHistory(h: ColumnHistory): MonitorVerdict {
     if (h.op[i] === steal) continue;
     if (owner < 0) owner = h.thread[i]!;
     if (h.thread[i] !== owner) throw new RangeError(`checkDequeHistory: rows ${owned[0]} and ${i} push or pop on threads ${owner} and ${h.thread[i]}; only the owner pushes and pops`);
-    if (t.kind[i] !== Kind.Skip) owned.push(i);
+    owned.push(i);
   }
   const ownerRows = sortedBy(h.call, Uint32Array.from(owned));
   // Variable -> row: the owner's operations, then the steals that took a value.

@@ -6,9 +6,9 @@
  * queue's or stack's history when only loss and duplication matter
  * (`lockstep check --model multiset`).
  *
- * The spec (multisetMonitorModel): a bag whose pop may report empty while
- * another operation overlaps it; a pop that overlaps nothing finds it
- * empty only if it is.
+ * The spec (multisetMonitorModel): an unbounded bag whose pop may report
+ * empty while another operation overlaps it; a pop that overlaps nothing
+ * finds it empty only if it is; a push is never refused.
  *
  * Why it is sound and complete: given each value pushed once, popped at
  * most once, and never popped before its push was called (checked, in

@@ -7,8 +7,9 @@
  * The spec it decides (queueMonitorModel, which the tests check it against
  * with the generic checker): an unbounded FIFO queue whose pop may report
  * empty while another operation overlaps it (a bounded Vyukov queue's
- * in-flight tickets, stress mode's refused pushes and unchecked empty
- * pops); a pop that overlaps nothing must find it empty.
+ * in-flight tickets; stress mode does not check those empty pops); a pop
+ * that overlaps nothing must find it empty. A push always succeeds: a
+ * refused one (push → false, stress mode's push-refused) is illegal.
  *
  * Why it is sound and complete: with unique values, a complete history of
  * pushes and value-returning pops is linearizable for a queue iff it has

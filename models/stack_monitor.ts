@@ -3,9 +3,10 @@
  * linearizable for a LIFO stack? Polynomial: O(n log n) when blocks are
  * found at the first try (stress histories), O(n^2) at worst.
  *
- * The spec (stackMonitorModel): a stack whose pop may report empty while
- * another operation overlaps it; a pop that overlaps nothing must find it
- * empty (_internals/value_table.ts checks those, and the value rules).
+ * The spec (stackMonitorModel): an unbounded stack whose pop may report
+ * empty while another operation overlaps it; a pop that overlaps nothing
+ * must find it empty, and a push is never refused (_internals/value_table.ts
+ * checks those, and the value rules).
  *
  * Why it is sound and complete. Write a ≺ b when operation a returns
  * before b is called (real time). Two facts carry the argument:

@@ -24,7 +24,7 @@ export interface ColumnHistory {
   readonly value: ArrayLike<number>;
   readonly call: ArrayLike<number>;
   readonly ret: ArrayLike<number>;
-  /** 'push', 'pop', 'steal', 'push-refused' (a push that had no effect). */
+  /** 'push', 'pop', 'steal', 'push-refused' (a push that reported full and had no effect: illegal for every monitor, whose specs are unbounded). */
   readonly opNames: readonly string[];
 }
 
@@ -42,8 +42,11 @@ const OP_NAMES = ['push', 'pop', 'steal', 'push-refused'] as const;
 /**
  * A format-1 history as columns: push → true is 'push', push → false 'push-refused',
  * pop and steal results a value, null (EMPTY) or 'retry' (RETRY). Throws a RangeError
- * naming the operation for a pending op, another op name, or a value that is not an
- * integer in [0, 2^32 - 2).
+ * naming the operation for what the monitors do not take, rather than judge it
+ * differently from the generic checker: a pending op, another op name, a push whose
+ * result is not a boolean, a value that is not an integer in [0, 2^32 - 2), `after`
+ * (happens-before: the monitors order by time alone), or two operations of one thread
+ * that overlap (the checker would order them by program order, the monitors could not).
  */
 export function columnsFromHistory(history: History): ColumnHistory {
   const n = history.operations.length;
@@ -59,19 +62,33 @@ export function columnsFromHistory(history: History): ColumnHistory {
     const fail = (what: string) => {
       throw new RangeError(`columnsFromHistory: operations[${i}] (${o.op}) ${what}`);
     };
+    if (!['push', 'pop', 'steal'].includes(o.op)) fail('is not one of push, pop, steal: the collection monitors take these');
     if (o.return === undefined) fail('is pending: the monitors take complete histories');
+    if (o.after !== undefined) fail('has `after` (happens-before): the monitors order operations by their times alone');
+    if (o.op === 'push' && typeof o.result !== 'boolean') fail(`has result ${JSON.stringify(o.result) ?? 'absent'}: a push returns true or false`);
     const raw = o.op === 'push' ? o.arg : o.result;
     const sentinel = o.op !== 'push' && (raw === null || raw === 'retry');
     if (!sentinel && !(typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < RETRY)) fail(`has value ${JSON.stringify(raw)}: values must be integers in [0, 2^32 - 2)`);
     const value = raw === null ? EMPTY : raw === 'retry' ? RETRY : (raw as number);
     const op = o.op === 'push' && o.result === false ? 'push-refused' : o.op;
     const code = OP_NAMES.indexOf(op as (typeof OP_NAMES)[number]);
-    if (code < 0) fail(`is not one of push, pop, steal`);
     columns.thread[i] = o.thread;
     columns.op[i] = code;
     columns.value[i] = value;
     columns.call[i] = o.call;
     columns.ret[i] = o.return!;
   });
+  checkThreadsSequential(columns);
   return columns;
+}
+
+/** Each thread's operations one after another: throws a RangeError naming two that overlap. */
+function checkThreadsSequential(c: { thread: Uint32Array; call: Float64Array; ret: Float64Array }): void {
+  const rows = Array.from(c.thread.keys()).sort((a, b) => c.thread[a]! - c.thread[b]! || c.call[a]! - c.call[b]! || a - b);
+  for (let k = 1; k < rows.length; k++) {
+    const [a, b] = [rows[k - 1]!, rows[k]!];
+    if (c.thread[a] === c.thread[b] && c.ret[a]! > c.call[b]!) {
+      throw new RangeError(`columnsFromHistory: operations[${a}] and operations[${b}] of thread ${c.thread[a]} overlap ([${c.call[a]}, ${c.ret[a]}] and [${c.call[b]}, ${c.ret[b]}]): the monitors take threads whose operations follow one another`);
+    }
+  }
 }

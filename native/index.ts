@@ -342,8 +342,12 @@ export interface LockstepAddon {
   /**
    * Stress mode: runs a structure of the production build on pinned OS threads (each a sequence
    * from `seed`), then drains it, and returns the timestamped history as columns (see
-   * models/stress_history.ts) for the collection monitors. Blocks the calling thread. RangeError
-   * for an unknown target or variant, too few threads, a variant that may read freed memory.
+   * models/stress_history.ts) for the collection monitors. Blocks the calling thread — at most
+   * `progressTimeoutMs` (and a grace period of up to a second) past the last operation any thread
+   * completed: a thread that completes none for that long stops the run, and `stuck` says which
+   * and in what (a thread stuck inside the structure is left running, and the structure with it,
+   * until the process exits). RangeError for an unknown target or variant, too few threads, a
+   * variant that may read freed memory.
    */
   stressRun(options: StressRunOptions): StressRun;
 
@@ -406,12 +410,40 @@ export interface StressRunOptions {
   seed?: number;
   /** How many pushes a thread may be ahead of its pops, 1 to 1024. @defaultValue 4 */
   depth?: number;
+  /**
+   * The watchdog: a thread that completes no operation for this long, 1 to 600,000 ms, is stuck,
+   * and the run stops there (a push refused for that long counts as stuck). @defaultValue 10000
+   */
+  progressTimeoutMs?: number;
+}
+
+/** A thread the watchdog found making no progress, and what it was doing. */
+export interface StressStuck {
+  thread: number;
+  /** The operation it was in: 'push', 'pop' or 'steal' (with inOp false: the last one it completed). */
+  op: string;
+  /** The pushed value, for a push. */
+  value?: number;
+  /** Operations it had completed (its rows in the history; the drain's too for thread 0). */
+  ops: number;
+  /** When it called that operation (ns, the history's clock); absent with inOp false. */
+  call?: number;
+  /** Inside an operation (always, for the structures and workloads stress mode runs). */
+  inOp: boolean;
+  /** It was draining the structure, after every thread had finished. */
+  drain: boolean;
+  /**
+   * It did not stop when the run was stopped: stuck inside the structure, detached and still
+   * running, with the structure and logs it uses deliberately leaked until the process exits.
+   * False for a push that was only being refused: it stopped, recorded as push-refused.
+   */
+  detached: boolean;
 }
 
 /** A stress history: row i is one operation; times in nanoseconds from the first call. */
 export interface StressRun {
   thread: Uint8Array;
-  /** Index into opNames: push, pop, steal, push-refused. */
+  /** Index into opNames: push, pop, steal, push-refused (a push still refused when the run was stopped). */
   op: Uint8Array;
   /** A push's argument, a remove's result; 0xFFFFFFFF empty, 0xFFFFFFFE retry. */
   value: Uint32Array;
@@ -422,8 +454,15 @@ export interface StressRun {
   ops: number;
   /** Whether every thread was pinned to a CPU. */
   pinned: boolean;
-  /** Wall time of the threaded part. */
+  /** Wall time of the threaded part (until it was stopped, if it was). */
   ms: number;
+  /**
+   * The threads that made no progress for progressTimeoutMs: empty when every thread finished and
+   * the drain ran. Otherwise the run was stopped there and not drained; the columns hold every
+   * operation completed until then (never a half-written one).
+   */
+  stuck: StressStuck[];
+  progressTimeoutMs: number;
 }
 
 /** A task graph for schedulerRunGraph: tasks 0 .. tasks - 1. */

@@ -177,7 +177,8 @@ const graphLike = fc.record(
   { requiredKeys: ['tasks'] },
 );
 
-// Stress options: small runs (at most 2,000 ops), often broken.
+// Stress options: small runs (at most 2,000 ops), often broken. No variant that stops making
+// progress (mpmc-queue's turn-2-bits): with no timeout given, its watchdog would wait 10 s a call.
 const stressLike = fc.record(
   {
     target: fc.constantFrom('mpmc-queue', 'chase-lev-deque', 'tagged-stack', 'nope', 3),
@@ -186,6 +187,7 @@ const stressLike = fc.record(
     ops: fc.oneof(fc.integer({ min: -1, max: 2000 }), awkwardNumbers, fc.anything()),
     depth: fc.oneof(fc.integer({ min: -1, max: 1025 }), fc.anything()),
     seed: fc.oneof(fc.integer({ min: -1, max: 10 }), awkwardNumbers),
+    progressTimeoutMs: fc.oneof(fc.integer({ min: -1, max: 2 }), fc.constantFrom(10_000, 600_000, 600_001), awkwardNumbers, fc.anything()),
   },
   { requiredKeys: [] },
 );

@@ -3,7 +3,11 @@
  * against the generic checker: threads call, take effect and return in an
  * order the choices pick, one event per time unit (so no two times are
  * equal), against a sequential spec — legal by construction — and then a
- * mutation may corrupt one result, so that both verdicts come up.
+ * mutation may corrupt one result, so that both verdicts come up. The
+ * mutations reach every result a complete history of these ops can hold:
+ * a remove's value, empty (null) or 'retry' (a pop's too, which only a
+ * steal may return), two removes' results swapped, and a push refused
+ * (false: stress mode's push-refused, which the unbounded specs never allow).
  *
  * @example
  * fc.assert(fc.property(randomCollectionHistory('queue'), (h) => ...));
@@ -30,7 +34,7 @@ export function randomCollectionHistory(kind: CollectionKind, maxOps = 12): fc.A
       threads: fc.integer({ min: 2, max: 3 }),
       ops: fc.array(fc.boolean(), { minLength: 3, maxLength: maxOps }),
       choices: fc.array(fc.nat(), { minLength: 4 * maxOps, maxLength: 4 * maxOps }),
-      mutation: fc.option(fc.record({ what: fc.constantFrom('value', 'empty', 'swap', 'retry'), at: fc.nat(), to: fc.nat() }), { freq: 5 }),
+      mutation: fc.option(fc.record({ what: fc.constantFrom('value', 'empty', 'swap', 'retry', 'refuse'), at: fc.nat(), to: fc.nat() }), { freq: 5 }),
     })
     .map(({ threads, ops, choices, mutation }) => {
       // Thread of op i: round robin; a deque's thread 0 is the owner (push
@@ -86,13 +90,21 @@ function run(kind: CollectionKind, queues: { op: string }[][], choices: readonly
 
 function mutate(history: History, m: { what: string; at: number; to: number }): History {
   const ops = [...history.operations];
+  if (m.what === 'refuse') {
+    // A push that reports full: it took no effect, so a pop of its value (if any) took nothing.
+    const pushes = ops.map((o, i) => (o.op === 'push' ? i : -1)).filter((i) => i >= 0);
+    if (pushes.length === 0) return history;
+    const i = pushes[m.at % pushes.length]!;
+    ops[i] = { ...ops[i]!, result: false };
+    return { format: 1, operations: ops };
+  }
   const removes = ops.map((o, i) => (o.op === 'push' ? -1 : i)).filter((i) => i >= 0);
   if (removes.length === 0) return history;
   const i = removes[m.at % removes.length]!;
   const values = ops.filter((o) => o.op === 'push').map((o) => o.arg as number);
   let result: Json;
   if (m.what === 'empty') result = null;
-  else if (m.what === 'retry') result = ops[i]!.op === 'steal' ? 'retry' : null;
+  else if (m.what === 'retry') result = 'retry';
   else if (m.what === 'swap') {
     const j = removes[m.to % removes.length]!;
     ops[j] = { ...ops[j]!, result: ops[i]!.result! };

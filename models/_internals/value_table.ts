@@ -1,9 +1,12 @@
 /**
- * What every collection monitor checks first, in O(n): each value is pushed
- * once (else the history is not one a monitor takes: a RangeError), removed
- * at most once, only if pushed, and not before its push was called; and
- * where a remove came back empty (or a steal with retry) while no other
- * operation overlapped it, the collection really was empty then.
+ * What every collection monitor checks first, in O(n): no push was refused
+ * (every monitor's spec is an unbounded collection, whose push always
+ * succeeds: a push → false, stress mode's push-refused, is illegal, as in
+ * the monitors' models); each value is pushed once (else the history is not
+ * one a monitor takes: a RangeError), removed at most once, only if pushed,
+ * and not before its push was called; and where a remove came back empty
+ * (or a steal with retry) while no other operation overlapped it, the
+ * collection really was empty then.
  *
  * The solo check is exact once the values check out: an operation that
  * overlaps nothing splits the history in two (everything else precedes it
@@ -17,7 +20,7 @@ export const enum Kind {
   Remove,
   Empty,
   Retry,
-  Skip,
+  Refused,
 }
 
 export interface ValueTable {
@@ -32,16 +35,16 @@ export interface ValueTable {
 
 /**
  * Classifies the rows (`inserts`: op names that push, `removes`: that remove, `retries`:
- * removes that may return retry) and checks
- * the values. Returns the table, or the verdict when a value is removed twice, never
- * pushed, or before its push.
+ * removes that may return retry) and checks the values. Returns the table, or the verdict
+ * when a push was refused, a remove returned retry that may not, or a value is removed
+ * twice, never pushed, or before its push.
  */
 export function tabulate(h: ColumnHistory, api: string, inserts: readonly string[], removes: readonly string[], retries: readonly string[] = []): ValueTable | IllegalHistory {
   const n = h.op.length;
   for (const field of ['thread', 'value', 'call', 'ret'] as const) {
     if (h[field].length !== n) throw new RangeError(`${api}: columns ${field} and op differ in length (${h[field].length} vs ${n})`);
   }
-  const codeKind = h.opNames.map((name) => (inserts.includes(name) ? Kind.Insert : removes.includes(name) ? Kind.Remove : name === 'push-refused' ? Kind.Skip : -1));
+  const codeKind = h.opNames.map((name) => (inserts.includes(name) ? Kind.Insert : removes.includes(name) ? Kind.Remove : name === 'push-refused' ? Kind.Refused : -1));
   const kind = new Uint8Array(n);
   const id = new Int32Array(n).fill(-1);
   // Dense ids: the value itself where values are small (stress mode's are), else a map.
@@ -57,6 +60,7 @@ export function tabulate(h: ColumnHistory, api: string, inserts: readonly string
     const v = h.value[i]!;
     kind[i] = k === Kind.Remove && v === EMPTY ? Kind.Empty : k === Kind.Remove && v === RETRY ? Kind.Retry : k;
     if (kind[i] === Kind.Retry && !retries.includes(h.opNames[h.op[i]!]!)) return illegal(h, `a ${h.opNames[h.op[i]!]} returned retry, which only ${retries.join(', ') || 'no operation'} may`, [i]);
+    if (k === Kind.Refused) return illegal(h, `the push of ${v} was refused (full), which an unbounded collection never does`, [i]);
     if (kind[i] !== Kind.Insert && kind[i] !== Kind.Remove) continue;
     let d = direct === undefined ? ids.get(v) : direct[v]! < 0 ? undefined : direct[v]!;
     if (d === undefined) {

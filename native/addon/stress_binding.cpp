@@ -5,7 +5,7 @@
 //   stressRun({ target: 'chase-lev-deque', threads: 2, ops: 1e6, seed: 1 })
 //   // { thread: Uint8Array, op: Uint8Array, value: Uint32Array,
 //   //   call: Float64Array, ret: Float64Array, opNames, threads, ops,
-//   //   pinned, ms }
+//   //   pinned, ms, stuck: [], progressTimeoutMs: 10000 }
 //
 // Workloads (each thread's sequence from seed and thread index):
 // - mpmc-queue, tagged-stack: every thread pushes unique values and pops,
@@ -14,13 +14,22 @@
 //   push is refused only transiently and retries within its interval.
 // - chase-lev-deque: thread 0 is the owner (push / pop at random, at most
 //   `depth` pushes ahead of its pops), every other thread steals.
-// After the threads join, thread 0 drains what is left with pops, recorded
+// After the threads end, thread 0 drains what is left with pops, recorded
 // like the rest: the history ends quiescent, so a value never removed was
 // lost. Times are nanoseconds from the start of the run.
+//
+// Progress: both phases run under the watchdog (stress_watchdog.hpp). A
+// thread that completes no operation for `progressTimeoutMs` (default 10 s)
+// stops the run: `stuck` names each such thread and the operation it is
+// in; the history holds every completed operation (a push still refused
+// when the run stopped is recorded as push-refused) and nothing is
+// drained. A thread stuck inside the structure is left running, and the
+// structure with it (see "Lifetime" there).
 #include <napi.h>
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,6 +42,7 @@
 #include "lockstep/std_sync.hpp"
 #include "lockstep/tagged_stack.hpp"
 #include "stress_recorder.hpp"
+#include "stress_watchdog.hpp"
 #include "variants.hpp"
 
 namespace lockstep::addon {
@@ -42,18 +52,24 @@ constexpr const char* kFn = "stressRun";
 constexpr std::size_t kMaxThreads = 64;
 constexpr std::size_t kMaxOps = 20'000'000; // 22 bytes a row: 440 MB
 constexpr std::size_t kMaxDepth = 1024;
+constexpr std::size_t kMaxProgressTimeoutMs = 600'000;
 
 struct StressConfig {
   int threads;
   std::size_t ops;
   std::uint64_t seed;
   std::uint64_t depth; // pushes a thread may be ahead of its pops
+  std::chrono::milliseconds progress_timeout;
 };
 
+// What a run leaves: its logs (one per thread; the drain goes to logs[0])
+// in the state the threads shared, and what the watchdog saw.
 struct StressHistory {
-  std::vector<StressLog> logs; // one per thread; the drain goes to logs[0]
+  std::shared_ptr<StressShared> state;
   bool pinned = false;
   double ms = 0;
+  std::vector<StuckThread> stuck; // empty: every thread finished
+  bool in_drain = false;          // the stuck thread was draining
 };
 
 // Ops for thread t: an even share of the total.
@@ -68,40 +84,46 @@ std::uint32_t unique_value(const StressConfig& c, int t, std::uint64_t k) {
                                     static_cast<std::uint64_t>(t));
 }
 
+// Retries a refused push until it is accepted or the run is stopped (a
+// push refused for the whole progress timeout is no progress).
 template <class TryPush>
-std::uint8_t push_until_accepted(TryPush&& try_push) noexcept {
-  for (std::uint64_t i = 0; i < kStressPushAttempts; ++i) {
+std::uint8_t push_until_accepted(TryPush&& try_push,
+                                 const std::atomic<bool>& stop) noexcept {
+  for (;;) {
     if (try_push()) return kStressPush;
+    // Relaxed: see detail::Watch::stop.
+    if (stop.load(std::memory_order_relaxed)) return kStressPushRefused;
     StdSync::spin_hint();
   }
-  return kStressPushRefused;
 }
 
 std::uint32_t taken(const std::optional<std::uint32_t>& v) noexcept {
   return v ? *v : kStressEmpty;
 }
 
-// Logs sized for each thread's share, thread 0's also for the drain.
-StressHistory make_history(const StressConfig& c, std::size_t drain) {
-  StressHistory h;
-  h.logs.reserve(static_cast<std::size_t>(c.threads));
-  for (int t = 0; t < c.threads; ++t)
-    h.logs.emplace_back(share(c, t) + (t == 0 ? drain : 0));
-  return h;
-}
+// The state every run shares with its threads: config and logs (sized for
+// each thread's share, thread 0's also for the drain), and the structure.
+template <class Structure> struct StressState : StressShared {
+  template <class... Args>
+  StressState(const StressConfig& c, std::size_t drain, Args&&... args)
+      : cfg(c), s(std::forward<Args>(args)...) {
+    logs.reserve(static_cast<std::size_t>(c.threads));
+    for (int t = 0; t < c.threads; ++t)
+      logs.push_back(
+          std::make_unique<StressLog>(share(c, t) + (t == 0 ? drain : 0)));
+  }
+  StressConfig cfg;
+  Structure s;
+};
 
-template <class Body> void timed(StressHistory& h, int threads, Body&& body) {
-  const std::int64_t start = monotonic_ns();
-  h.pinned = run_pinned(threads, body);
-  h.ms = static_cast<double>(monotonic_ns() - start) / 1e6;
-}
-
-// After the threads join: pops until empty (or the log is full: a broken
-// structure may hand back more than was pushed).
-template <class Pop> void drain(StressLog& log, Pop&& pop) noexcept {
+// After the threads end: pops until empty (or the log is full: a broken
+// structure may hand back more than was pushed), or until stopped.
+template <class Pop>
+void drain(StressLog& log, const std::atomic<bool>& stop, Pop&& pop) noexcept {
   bool empty = false;
-  while (!empty && !log.full()) {
-    log.record([&] {
+  // Relaxed: see detail::Watch::stop.
+  while (!empty && !log.full() && !stop.load(std::memory_order_relaxed)) {
+    log.record(kStressPop, kStressEmpty, [&] {
       const std::uint32_t v = taken(pop());
       empty = v == kStressEmpty;
       return StressResult{kStressPop, v};
@@ -115,24 +137,29 @@ std::size_t capacity_for(const StressConfig& cfg) {
 }
 
 // Thread t's share of pushes and pops at random, at most `depth` pushes
-// ahead of its successful pops. `empty_means_none`: an empty pop proves
-// the thread holds nothing (the deque's owner: only thieves take its items
-// besides itself); elsewhere other threads' items may be what it popped.
+// ahead of its successful pops, until done or stopped. `empty_means_none`:
+// an empty pop proves the thread holds nothing (the deque's owner: only
+// thieves take its items besides itself); elsewhere other threads' items
+// may be what it popped.
 template <class TryPush, class Pop>
 void push_and_pop(StressLog& log, const StressConfig& cfg, int t,
-                  bool empty_means_none, TryPush&& try_push, Pop&& pop) {
+                  bool empty_means_none, const std::atomic<bool>& stop,
+                  TryPush&& try_push, Pop&& pop) noexcept {
   StressRandom random(cfg.seed, t);
   std::uint64_t pushed = 0, balance = 0;
   for (std::size_t i = 0; i < share(cfg, t); ++i) {
+    // Relaxed: see detail::Watch::stop.
+    if (stop.load(std::memory_order_relaxed)) return;
     if (balance == 0 || (balance < cfg.depth && random.coin())) {
       const std::uint32_t v = unique_value(cfg, t, pushed++);
-      log.record([&] {
-        return StressResult{push_until_accepted([&] { return try_push(v); }),
-                            v};
+      std::uint8_t done = kStressPush;
+      log.record(kStressPush, v, [&] {
+        done = push_until_accepted([&] { return try_push(v); }, stop);
+        return StressResult{done, v};
       });
-      if (log.rows().back().op == kStressPush) ++balance;
+      if (done == kStressPush) ++balance;
     } else {
-      log.record([&] {
+      log.record(kStressPop, kStressEmpty, [&] {
         const std::uint32_t v = taken(pop());
         if (v != kStressEmpty)
           --balance;
@@ -144,60 +171,100 @@ void push_and_pop(StressLog& log, const StressConfig& cfg, int t,
   }
 }
 
-template <class Collection>
-StressHistory run_collection(Collection& c, const StressConfig& cfg) {
-  StressHistory h = make_history(cfg, capacity_for(cfg) + 1);
-  timed(h, cfg.threads, [&](int t) {
-    push_and_pop(
-        h.logs[static_cast<std::size_t>(t)], cfg, t, false,
-        [&](std::uint32_t v) { return c.try_push(v); },
-        [&] { return c.try_pop(); });
-  });
-  drain(h.logs[0], [&] { return c.try_pop(); });
+// The run, then (unless it was stopped) the drain on a thread of its own
+// recording into logs[0], both watched.
+template <class State>
+StressHistory run_watched_phases(
+    std::shared_ptr<State> state,
+    void (*body)(State&, int, const std::atomic<bool>&),
+    void (*drain_body)(State&, int, const std::atomic<bool>&)) {
+  const StressConfig& cfg = state->cfg;
+  StressHistory h;
+  const WatchResult run =
+      run_watched(state, cfg.threads, cfg.progress_timeout, body);
+  h.pinned = run.pinned;
+  h.ms = run.ms;
+  h.stuck = run.stuck;
+  if (h.stuck.empty()) {
+    h.stuck = run_watched(state, 1, cfg.progress_timeout, drain_body).stuck;
+    h.in_drain = !h.stuck.empty();
+  }
+  h.state = std::move(state);
   return h;
+}
+
+template <class Collection>
+StressHistory run_collection(const StressConfig& cfg) {
+  using State = StressState<Collection>;
+  auto state = std::make_shared<State>(cfg, capacity_for(cfg) + 1,
+                                       capacity_for(cfg));
+  return run_watched_phases<State>(
+      std::move(state),
+      +[](State& st, int t, const std::atomic<bool>& stop) {
+        push_and_pop(
+            *st.logs[static_cast<std::size_t>(t)], st.cfg, t, false, stop,
+            [&](std::uint32_t v) { return st.s.try_push(v); },
+            [&] { return st.s.try_pop(); });
+      },
+      +[](State& st, int, const std::atomic<bool>& stop) {
+        drain(*st.logs[0], stop, [&] { return st.s.try_pop(); });
+      });
 }
 
 template <class Bugs> StressHistory run_queue(const StressConfig& cfg) {
-  MpmcQueue<std::uint32_t, StdSync, Bugs> q(capacity_for(cfg));
-  return run_collection(q, cfg);
+  return run_collection<MpmcQueue<std::uint32_t, StdSync, Bugs>>(cfg);
 }
 
 template <class Bugs> StressHistory run_stack(const StressConfig& cfg) {
-  TaggedStack<std::uint32_t, StdSync, Bugs> s(capacity_for(cfg));
-  return run_collection(s, cfg);
+  return run_collection<TaggedStack<std::uint32_t, StdSync, Bugs>>(cfg);
 }
+
+// The deque with its owner's handle and one stealer per thief.
+template <class Bugs> struct DequeParts {
+  using Deque = ChaseLevDeque<std::uint32_t, StdSync, Bugs>;
+  // Starts at 2 slots and grows to hold `depth`: growth is exercised.
+  explicit DequeParts(const StressConfig& cfg)
+      : deque(2, static_cast<std::size_t>(cfg.threads - 1),
+              std::max<std::size_t>(2, std::bit_ceil(cfg.depth))),
+        worker(deque.worker()) {
+    for (int t = 1; t < cfg.threads; ++t)
+      stealers.push_back(deque.stealer());
+  }
+  Deque deque;
+  typename Deque::Worker worker;
+  std::vector<typename Deque::Stealer> stealers;
+};
 
 // The owner (thread 0) pushes and pops; every other thread steals.
 template <class Bugs> StressHistory run_deque(const StressConfig& cfg) {
-  using Deque = ChaseLevDeque<std::uint32_t, StdSync, Bugs>;
-  // Starts at 2 slots and grows to hold `depth`: growth is exercised.
-  Deque deque(2, static_cast<std::size_t>(cfg.threads - 1),
-              std::max<std::size_t>(2, std::bit_ceil(cfg.depth)));
-  auto worker = deque.worker();
-  std::vector<typename Deque::Stealer> stealers;
-  for (int t = 1; t < cfg.threads; ++t)
-    stealers.push_back(deque.stealer());
-  StressHistory h = make_history(cfg, cfg.depth + 1);
-  timed(h, cfg.threads, [&](int t) {
-    StressLog& log = h.logs[static_cast<std::size_t>(t)];
-    if (t > 0) {
-      auto& stealer = stealers[static_cast<std::size_t>(t - 1)];
-      for (std::size_t i = 0; i < share(cfg, t); ++i) {
-        log.record([&] {
-          const Take<std::uint32_t> s = stealer.steal();
-          return StressResult{kStressSteal, s.is_success() ? s.value()
-                                            : s.is_empty() ? kStressEmpty
-                                                           : kStressRetry};
-        });
-      }
-      return;
-    }
-    push_and_pop(
-        log, cfg, t, true, [&](std::uint32_t v) { return worker.push(v); },
-        [&] { return worker.pop(); });
-  });
-  drain(h.logs[0], [&] { return worker.pop(); });
-  return h;
+  using State = StressState<DequeParts<Bugs>>;
+  auto state = std::make_shared<State>(cfg, cfg.depth + 1, cfg);
+  return run_watched_phases<State>(
+      std::move(state),
+      +[](State& st, int t, const std::atomic<bool>& stop) {
+        StressLog& log = *st.logs[static_cast<std::size_t>(t)];
+        if (t > 0) {
+          auto& stealer = st.s.stealers[static_cast<std::size_t>(t - 1)];
+          for (std::size_t i = 0; i < share(st.cfg, t); ++i) {
+            // Relaxed: see detail::Watch::stop.
+            if (stop.load(std::memory_order_relaxed)) return;
+            log.record(kStressSteal, kStressEmpty, [&] {
+              const Take<std::uint32_t> s = stealer.steal();
+              return StressResult{kStressSteal, s.is_success() ? s.value()
+                                                : s.is_empty() ? kStressEmpty
+                                                               : kStressRetry};
+            });
+          }
+          return;
+        }
+        push_and_pop(
+            log, st.cfg, t, true, stop,
+            [&](std::uint32_t v) { return st.s.worker.push(v); },
+            [&] { return st.s.worker.pop(); });
+      },
+      +[](State& st, int, const std::atomic<bool>& stop) {
+        drain(*st.logs[0], stop, [&] { return st.s.worker.pop(); });
+      });
 }
 
 using Runner = StressHistory (*)(const StressConfig&);
@@ -274,21 +341,48 @@ Runner find_runner(Napi::Env env, const std::string& target,
                              names_of(targets()) + ", got '" + target + "'");
 }
 
-Napi::Value to_js(Napi::Env env, const StressHistory& h, int threads) {
+// One entry of `stuck`: the thread, the operation it was in (with its
+// argument, if it takes one) and its call time, how many operations it had
+// completed, whether it was draining, and whether it was left running.
+Napi::Object stuck_to_js(Napi::Env env, const StuckThread& s, bool in_drain,
+                         std::int64_t origin) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("thread", Napi::Number::New(env, s.thread));
+  o.Set("op", Napi::String::New(env, kStressOpNames[s.at.op]));
+  if (s.at.busy && s.at.value != kStressEmpty)
+    o.Set("value", Napi::Number::New(env, s.at.value));
+  o.Set("ops", Napi::Number::New(env, static_cast<double>(s.at.ops)));
+  if (s.at.busy)
+    o.Set("call",
+          Napi::Number::New(env, static_cast<double>(s.at.call - origin)));
+  o.Set("inOp", Napi::Boolean::New(env, s.at.busy));
+  o.Set("drain", Napi::Boolean::New(env, in_drain));
+  o.Set("detached", Napi::Boolean::New(env, s.detached));
+  return o;
+}
+
+Napi::Value to_js(Napi::Env env, const StressHistory& h, int threads,
+                  std::size_t progress_timeout_ms) {
+  // One snapshot of each log: a detached thread may still add rows.
+  std::vector<std::span<const StressRow>> logs;
+  for (const auto& log : h.state->logs)
+    logs.push_back(log->rows());
   std::size_t n = 0;
-  for (const StressLog& log : h.logs)
-    n += log.rows().size();
   std::int64_t origin = INT64_MAX;
-  for (const StressLog& log : h.logs)
-    if (!log.rows().empty()) origin = std::min(origin, log.rows()[0].call);
+  for (const auto& rows : logs) {
+    n += rows.size();
+    if (!rows.empty()) origin = std::min(origin, rows[0].call);
+  }
+  for (const StuckThread& s : h.stuck)
+    if (s.at.busy) origin = std::min(origin, s.at.call);
   auto thread = Napi::Uint8Array::New(env, n);
   auto op = Napi::Uint8Array::New(env, n);
   auto value = Napi::Uint32Array::New(env, n);
   auto call = Napi::Float64Array::New(env, n);
   auto ret = Napi::Float64Array::New(env, n);
   std::size_t i = 0;
-  for (std::size_t t = 0; t < h.logs.size(); ++t) {
-    for (const StressRow& r : h.logs[t].rows()) {
+  for (std::size_t t = 0; t < logs.size(); ++t) {
+    for (const StressRow& r : logs[t]) {
       thread[i] = static_cast<std::uint8_t>(t);
       op[i] = r.op;
       value[i] = r.value;
@@ -300,6 +394,9 @@ Napi::Value to_js(Napi::Env env, const StressHistory& h, int threads) {
   Napi::Array names = Napi::Array::New(env, std::size(kStressOpNames));
   for (std::uint32_t k = 0; k < std::size(kStressOpNames); ++k)
     names.Set(k, kStressOpNames[k]);
+  Napi::Array stuck = Napi::Array::New(env, h.stuck.size());
+  for (std::uint32_t k = 0; k < h.stuck.size(); ++k)
+    stuck.Set(k, stuck_to_js(env, h.stuck[k], h.in_drain, origin));
   Napi::Object out = Napi::Object::New(env);
   out.Set("thread", thread);
   out.Set("op", op);
@@ -311,13 +408,17 @@ Napi::Value to_js(Napi::Env env, const StressHistory& h, int threads) {
   out.Set("ops", Napi::Number::New(env, static_cast<double>(n)));
   out.Set("pinned", Napi::Boolean::New(env, h.pinned));
   out.Set("ms", Napi::Number::New(env, h.ms));
+  out.Set("stuck", stuck);
+  out.Set("progressTimeoutMs",
+          Napi::Number::New(env, static_cast<double>(progress_timeout_ms)));
   return out;
 }
 
 Napi::Value stress_run(const Napi::CallbackInfo& info) {
   expect_arity(info, kFn, 1, 1);
-  const Options options(
-      info, 0, kFn, {"target", "variant", "threads", "ops", "seed", "depth"});
+  const Options options(info, 0, kFn,
+                        {"target", "variant", "threads", "ops", "seed", "depth",
+                         "progressTimeoutMs"});
   const std::string target = options.string("target", "");
   if (target.empty())
     throw_type_error(info.Env(), std::string(kFn) + ": option target is " +
@@ -328,6 +429,9 @@ Napi::Value stress_run(const Napi::CallbackInfo& info) {
   c.ops = options.size("ops", 100'000, 1, kMaxOps);
   c.seed = options.size("seed", 1, 0, (std::size_t{1} << 53) - 1);
   c.depth = options.size("depth", 4, 1, kMaxDepth);
+  const std::size_t timeout_ms =
+      options.size("progressTimeoutMs", 10'000, 1, kMaxProgressTimeoutMs);
+  c.progress_timeout = std::chrono::milliseconds(timeout_ms);
   const Runner run = find_runner(
       info.Env(), target, options.string("variant", "correct"), c.threads);
   StressHistory h;
@@ -338,7 +442,7 @@ Napi::Value stress_run(const Napi::CallbackInfo& info) {
                                       ": not enough memory for " +
                                       std::to_string(c.ops) + " ops");
   }
-  return to_js(info.Env(), h, c.threads);
+  return to_js(info.Env(), h, c.threads, timeout_ms);
 }
 
 } // namespace

@@ -1,12 +1,14 @@
 // stress_recorder.hpp — what stress mode records, and how: pinned OS
 // threads run the production (std::atomic) build, each writing one row per
 // operation — op, value, call and return time — into its own buffer, taken
-// before the threads start, so that recording allocates nothing.
+// before the threads start, so that recording allocates nothing. Each log
+// also publishes its thread's progress (rows recorded; the operation it is
+// inside, if any) for the watchdog (stress_watchdog.hpp), and only rows
+// of completed operations: a pending one is never half-written.
 //
-//   std::vector<StressLog> logs = make_logs(threads, rows_per_thread);
-//   run_pinned(threads, [&](int t) {
-//     logs[t].record([&] { return StressResult{kStressPop, taken(q.try_pop())};
-//     });
+//   StressLog log(rows);
+//   log.record(kStressPop, kStressEmpty, [&] {
+//     return StressResult{kStressPop, taken(q.try_pop())};
 //   });
 //
 // The interval of a row contains its operation: the call stamp is read
@@ -21,15 +23,15 @@
 
 #include <atomic>
 #include <cstdint>
-#include <latch>
-#include <thread>
-#include <vector>
+#include <memory>
+#include <span>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
 
-#include "lockstep/topology.hpp"
+#include "lockstep/cache_padded.hpp"
+#include "lockstep/std_sync.hpp"
 
 namespace lockstep::addon {
 
@@ -38,8 +40,9 @@ enum StressOp : std::uint8_t {
   kStressPush = 0,
   kStressPop = 1,
   kStressSteal = 2,
-  // A push that gave up after kStressPushAttempts refusals: it had no effect
-  // (the monitors skip it). Only a broken structure refuses that long.
+  // A push refused until the run was stopped (the watchdog saw no progress):
+  // it had no effect. Only a broken structure refuses that long; every
+  // monitor rejects it (their specs are unbounded).
   kStressPushRefused = 3,
 };
 inline constexpr const char* kStressOpNames[] = {"push", "pop", "steal",
@@ -47,7 +50,6 @@ inline constexpr const char* kStressOpNames[] = {"push", "pop", "steal",
 // The value of a remove that took nothing, and of a steal that lost a race.
 inline constexpr std::uint32_t kStressEmpty = 0xFFFFFFFFu;
 inline constexpr std::uint32_t kStressRetry = 0xFFFFFFFEu;
-inline constexpr std::uint64_t kStressPushAttempts = std::uint64_t{1} << 22;
 
 // Nanoseconds on CLOCK_MONOTONIC: one clock for every core (the kernel
 // keeps the TSC-based clock synchronised across CPUs).
@@ -78,65 +80,104 @@ struct StressRow {
   std::uint8_t op;
 };
 
-class StressLog {
-public:
-  explicit StressLog(std::size_t capacity) { rows_.reserve(capacity); }
+// A thread's progress as another thread reads it: `ops` rows recorded,
+// and while `busy`, the operation it is inside (op code, argument or
+// kStressEmpty, call stamp).
+struct StressProgress {
+  std::size_t ops;
+  bool busy;
+  std::uint8_t op;
+  std::uint32_t value;
+  std::int64_t call;
+};
 
-  // Runs `body` (which returns a StressResult) between the two stamps.
-  // Never allocates: the caller sized the log for every row it records.
-  template <class Body> void record(Body&& body) noexcept {
+// One thread's rows. Written by one thread at a time (the run's thread t,
+// then for log 0 the drain's, after a join); read by others through
+// progress() and rows(), at any time. On a cache line of its own, so that
+// the watchdog's reads and one thread's writes never share a line with
+// another thread's log.
+class alignas(kCacheLineSize) StressLog {
+public:
+  explicit StressLog(std::size_t capacity)
+      : rows_(new StressRow[capacity]), capacity_(capacity) {}
+  StressLog(const StressLog&) = delete;
+  StressLog& operator=(const StressLog&) = delete;
+
+  // Runs `body` (which returns a StressResult) between the two stamps;
+  // `intent` and `arg` say what it is about to do (kStressEmpty: no
+  // argument), for the watchdog while it runs. Never allocates: the caller
+  // sized the log for every row it records (and stops when full()).
+  template <class Body>
+  void record(StressOp intent, std::uint32_t arg, Body&& body) noexcept {
+    // Relaxed: only this thread writes the word.
+    const std::uint64_t n = word_.load(std::memory_order_relaxed) >> kOpsShift;
     const std::int64_t call = monotonic_ns();
     after_clock_read();
+    pending_value_.store(arg, std::memory_order_relaxed);
+    pending_call_.store(call, std::memory_order_relaxed);
+    // (W1) release: the pending value and call above are visible with the
+    // busy word; pairs with (W3).
+    word_.store(pack(n, true, intent), std::memory_order_release);
     // seq_cst fence: none of the operation's loads or stores is performed
-    // before this point, hence before the call stamp.
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    // before this point, hence before the call stamp. (StdSync's fence: a
+    // plain fence, but one ThreadSanitizer can see in its builds.)
+    StdSync::fence(std::memory_order_seq_cst);
     const StressResult result = body();
     // seq_cst fence: every store of the operation is visible to all
     // threads (the store buffer drained) before the return stamp.
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    StdSync::fence(std::memory_order_seq_cst);
     after_clock_read();
     const std::int64_t ret = monotonic_ns();
-    rows_.push_back({call, ret, result.value, result.op});
+    rows_[n] = {call, ret, result.value, result.op};
+    // (W2) release: publish row n, whole; pairs with (W3).
+    word_.store(pack(n + 1, false, result.op), std::memory_order_release);
   }
 
-  const std::vector<StressRow>& rows() const noexcept { return rows_; }
-  bool full() const noexcept { return rows_.size() == rows_.capacity(); }
+  // The rows of completed operations, as far as they are published: a
+  // thread still running may add more after them, never change these.
+  std::span<const StressRow> rows() const noexcept {
+    return {rows_.get(), progress().ops};
+  }
+  StressProgress progress() const noexcept {
+    // (W3) acquire: pairs with (W1) and (W2): the rows counted, and the
+    // pending value and call of a busy word, are visible.
+    const std::uint64_t w = word_.load(std::memory_order_acquire);
+    const bool busy = ((w >> kBusyShift) & 1) != 0;
+    // Relaxed: ordered by (W3). They may already belong to a later
+    // operation if the thread has moved on since; the watchdog reads them
+    // only for a thread whose word has not changed for its whole timeout.
+    return {static_cast<std::size_t>(w >> kOpsShift), busy,
+            static_cast<std::uint8_t>(w & 0xFF),
+            busy ? pending_value_.load(std::memory_order_relaxed) : 0,
+            busy ? pending_call_.load(std::memory_order_relaxed) : 0};
+  }
+  // The progress as one number: it changes whenever an operation starts or
+  // completes.
+  std::uint64_t progress_word() const noexcept {
+    // Acquire: as (W3).
+    return word_.load(std::memory_order_acquire);
+  }
+  // Only for the thread that records (reads its own word).
+  bool full() const noexcept {
+    return (word_.load(std::memory_order_relaxed) >> kOpsShift) == capacity_;
+  }
 
 private:
-  std::vector<StressRow> rows_;
-};
+  static constexpr unsigned kBusyShift = 8;
+  static constexpr unsigned kOpsShift = 9;
+  static std::uint64_t pack(std::uint64_t ops, bool busy,
+                            std::uint8_t op) noexcept {
+    return ops << kOpsShift | std::uint64_t{busy} << kBusyShift | op;
+  }
 
-// Runs body(0..n-1) on n threads, thread i pinned to the i-th CPU this
-// process may use (round robin when n is larger), released together.
-// Returns false when the kernel refused a pin (the thread ran unpinned).
-template <class Body> bool run_pinned(int n, Body&& body) {
-  std::vector<int> cpus;
-  try {
-    cpus = current_thread_affinity();
-  } catch (const std::exception&) {
-  }
-  std::atomic<bool> pinned{!cpus.empty()};
-  std::latch start(n);
-  std::vector<std::thread> threads;
-  threads.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      if (!cpus.empty()) {
-        const int cpu = cpus[static_cast<std::size_t>(i) % cpus.size()];
-        try {
-          pin_current_thread(std::span<const int>(&cpu, 1));
-        } catch (const std::exception&) {
-          pinned.store(false, std::memory_order_relaxed);
-        }
-      }
-      start.arrive_and_wait();
-      body(i);
-    });
-  }
-  for (std::thread& t : threads)
-    t.join();
-  return pinned.load(std::memory_order_relaxed);
-}
+  // ops << 9 | busy << 8 | op: one word, so that a reader sees the count
+  // and the pending operation together.
+  std::atomic<std::uint64_t> word_{0};
+  std::atomic<std::uint32_t> pending_value_{0};
+  std::atomic<std::int64_t> pending_call_{0};
+  std::unique_ptr<StressRow[]> rows_; // default-initialised: untouched
+  std::size_t capacity_;
+};
 
 // SplitMix64 (Steele, Lea, Flood 2014): each thread's op sequence from the
 // run's seed and the thread's index, so a run is described by its flags.

@@ -89,6 +89,21 @@ LOCKSTEP_TEST("semantics/many laps around a ring of 1 and of 5") {
   }
 }
 
+LOCKSTEP_TEST("semantics/turn-2-bits mutant: after two laps every push is "
+              "refused, on an empty ring") {
+  Queue<lockstep::MpmcTurn2Bits> queue(1);
+  for (std::int64_t v : {1, 2}) {
+    CHECK(queue.try_push(v));
+    CHECK_EQ(*queue.try_pop(), v);
+  }
+  // Slot 0 should now wait for lap 2's producer (turn 4); it holds 4 & 3.
+  for (int attempt = 0; attempt < 1000; ++attempt)
+    CHECK(!queue.try_push(3));
+  CHECK(!queue.try_pop().has_value());
+  CHECK_EQ(queue.check_invariants(),
+           "mpmc queue: slot 0 has turn 0, expected 4");
+}
+
 LOCKSTEP_TEST("semantics/bad capacities throw") {
   CHECK_THROWS(Queue<NoMpmcBugs> q(0), std::invalid_argument);
   CHECK_THROWS(Queue<NoMpmcBugs> q((std::size_t{1} << 32) + 1),

@@ -28,7 +28,7 @@ export type Param =
   | { name: string; type: 'scenario' }
   /** A task graph: checked exactly by properties/scheduler_graph.test; here only "no crash, clean error". */
   | { name: string; type: 'graph' }
-  /** stressRun's options: checked exactly by native/addon/stress_binding.test; here only "no crash, clean error". */
+  /** stressRun's options (target, variant, threads, ops, seed, depth, progressTimeoutMs): checked exactly by native/addon/stress_binding.test; here only "no crash, clean error". */
   | { name: string; type: 'stress options' }
   /** An array of CPU numbers, each an integer from `min` to 16383 (-1: unpinned); `nonEmpty` when it must hold one. */
   | { name: string; type: 'cpus'; min: number; nonEmpty?: boolean }

@@ -56,6 +56,12 @@ struct NoMpmcBugs {
   // before the value lands. The classic missing release; invisible under SC
   // and TSO, caught only by a weak memory model or real ARM hardware.
   static constexpr bool kRelaxedTurnStore = false;
+  // Each slot's turn is stored in 2 bits (masked on every store) but
+  // compared in full: on its third lap a slot never shows the turn its
+  // producer waits for (4 reads as 0), so from then on every push is
+  // refused and every pop finds the queue empty — a lost turn that blocks
+  // everyone, as a sequence number narrowed to fit a packed field does.
+  static constexpr bool kTurnIn2Bits = false;
 };
 struct MpmcLapDropped : NoMpmcBugs {
   static constexpr const char* kVariant = "lap-dropped";
@@ -71,8 +77,16 @@ struct MpmcRelaxedTurnStore : NoMpmcBugs {
   static constexpr bool kRelaxedTurnStore = true;
 };
 
-using MpmcVariants =
-    std::tuple<NoMpmcBugs, MpmcLapDropped, MpmcRelaxedTurnStore>;
+struct MpmcTurn2Bits : NoMpmcBugs {
+  static constexpr const char* kVariant = "turn-2-bits";
+  static constexpr const char* kDescription =
+      "the slot's turn is stored in 2 bits: after two laps a slot never "
+      "shows its producer's turn, and every push is refused for ever";
+  static constexpr bool kTurnIn2Bits = true;
+};
+
+using MpmcVariants = std::tuple<NoMpmcBugs, MpmcLapDropped,
+                                MpmcRelaxedTurnStore, MpmcTurn2Bits>;
 
 // Layout: Padded (each slot and each ticket counter on cache lines of
 // its own) or Packed (side by side: bench:padding measures the difference).
@@ -116,9 +130,9 @@ public:
                                            std::memory_order_relaxed)) {
           slot.value.store(value);
           // (Q2) release: publish the value; pairs with (Q3).
-          slot.turn.store(wanted + 1, Bugs::kRelaxedTurnStore
-                                          ? std::memory_order_relaxed
-                                          : std::memory_order_release);
+          slot.turn.store(stored_turn(wanted + 1),
+                          Bugs::kRelaxedTurnStore ? std::memory_order_relaxed
+                                                  : std::memory_order_release);
           return true;
         }
         // Lost the ticket: `ticket` now holds the counter; try that one.
@@ -147,7 +161,7 @@ public:
           const T value = slot.value.load();
           // (Q4) release: our read of the value is done; pairs with (Q1) of
           // the next lap's producer.
-          slot.turn.store(wanted + 1, std::memory_order_release);
+          slot.turn.store(stored_turn(wanted + 1), std::memory_order_release);
           return value;
         }
       } else {
@@ -233,6 +247,10 @@ private:
   }
   std::uint64_t lap(std::uint64_t ticket) const noexcept {
     return ticket / capacity_;
+  }
+  // The turn as a slot holds it (all 64 bits, but for the 2-bit mutant).
+  static std::uint64_t stored_turn(std::uint64_t turn) noexcept {
+    return Bugs::kTurnIn2Bits ? turn & 3 : turn;
   }
   static bool turn_is(std::uint64_t turn, std::uint64_t wanted) noexcept {
     if constexpr (Bugs::kLapDroppedFromTurnCheck) {
