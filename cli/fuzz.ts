@@ -124,8 +124,9 @@ ${exitCodes({
             lastPrinted = Date.now();
           }
         },
-        onFailure: (path, f) => {
-          if (!v.json) process.stderr.write(`${live ? '\r' : ''}failure saved: ${path}\n  ${f.target} (${f.variant}): ${f.message.split('\n')[0]}\n`);
+        onFailure: (path, f, replaced) => {
+          const note = replaced ? ' (it replaces a damaged file of that name)' : '';
+          if (!v.json) process.stderr.write(`${live ? '\r' : ''}failure saved: ${path}${note}\n  ${f.target} (${f.variant}): ${f.message.split('\n')[0]}\n`);
         },
         onUnsaved: (f, error) => {
           process.stderr.write(`${live ? '\n' : ''}lockstep fuzz: a failure could not be saved: ${error.message}; here it is in full:\n${JSON.stringify(f, null, 2)}\n`);

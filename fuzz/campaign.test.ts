@@ -5,11 +5,12 @@
  * written is refused before anything starts, and two campaigns on one
  * folder share no file but the failures.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { runCli, startCli, tempDir } from '../cli/spawn_cli.js';
+import { readFailure } from './failure_file.js';
 
 interface Summary {
   campaign: string;
@@ -51,6 +52,18 @@ describe('campaign budgets', () => {
 });
 
 describe('campaign folders', () => {
+  it('a damaged file under the name of a new failure is replaced, not trusted (defect 11)', () => {
+    const dir = tempDir();
+    const args = ['fuzz', '--target', 'mpsc-queue', '--variant', 'stale-next-on-reuse', '--runs', '300', '--jobs', '1', '--seed', '1', '--out', dir];
+    expect(runCli(args).status).toBe(1);
+    const [name] = readdirSync(dir).filter((f) => f.startsWith('mpsc-queue.'));
+    writeFileSync(join(dir, name!), readFileSync(join(dir, name!), 'utf8').slice(0, 100)); // truncated, as by an editor or a crash
+    const again = runCli(args);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(new RegExp(`failure saved: .*${name!.replace(/\./g, '\\.')} \\(it replaces a damaged file of that name\\)`));
+    expect(() => readFailure(join(dir, name!))).not.toThrow();
+  });
+
   it('an --out that cannot be written is refused before anything runs (exit 2, one line)', () => {
     for (const out of ['/proc/nope', '/proc/self/nope/deeper']) {
       const r = runCli(['fuzz', '--runs', '10', '--out', out], {}, 20_000);

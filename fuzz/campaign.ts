@@ -61,8 +61,8 @@ export interface CampaignOptions {
   signal?: AbortSignal;
   /** Called with each progress line (about four times a second). */
   onProgress?: (p: Progress) => void;
-  /** Called with each failure's file (not with one this campaign found twice). */
-  onFailure?: (path: string, f: FailureFile) => void;
+  /** Called with each failure's file (not with one this campaign found twice); `replaced`: a damaged file of that name was there. */
+  onFailure?: (path: string, f: FailureFile, replaced: boolean) => void;
   /** Called with a failure that could not be written, and why: it exists nowhere else. */
   onUnsaved?: (f: FailureFile, error: WriteError) => void;
 }
@@ -234,7 +234,7 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
       if (!o.keepGoing) pair.dropped = true;
     }
     failures.push({ path: written.path, target: f.target, variant: f.variant, check: f.check, message: f.message });
-    o.onFailure?.(written.path, f);
+    o.onFailure?.(written.path, f, written.replaced);
     if (o.stopAtFirstFailure) stop();
     return written.path;
   };
