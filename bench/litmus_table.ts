@@ -1,13 +1,17 @@
 /**
- * The README's litmus table, measured: for every litmus test and memory
+ * The litmus table of docs/memory-models.md, measured: for every litmus test and memory
  * model, whether exhaustive exploration (no preemption bound) shows the
  * weak outcome, how many distinct outcomes it shows and over how many
  * schedules; and what the C++20 model allows (the c11 reference). Under
  * c11 a schedule also fixes which store each load reads, so it counts those
  * choices too.
  *
- * Run: npm run litmus:table   (prints markdown to stdout)
+ * Run: npm run litmus:table   (prints markdown to stdout; `npm run
+ * docs:examples` writes it into docs/memory-models.md, its `litmus` block)
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 import { LITMUS, type LitmusOp, type LitmusOutcome, outcomeKey } from '../models/litmus.js';
 import { type MemoryModel } from '../native/index.js';
 import { exploreLitmus } from '../properties/_internals/litmus_runs.js';
@@ -40,13 +44,19 @@ function explore(threads: readonly (readonly LitmusOp[])[], model: MemoryModel):
   return { outcomes: [...found.values()], schedules: explored.schedules };
 }
 
-process.stdout.write('| test | program | weak outcome | `sc` | `tso` | `c11` | C++20 |\n|---|---|---|---|---|---|---|\n');
-for (const test of LITMUS) {
-  const cells = MODELS.map((model) => {
-    const { outcomes, schedules } = explore(test.threads, model);
-    const seen = outcomes.some(test.weak);
-    return `${seen ? '**seen**' : 'never'} (${n(outcomes.length)} outcomes, ${n(schedules)} schedules)`;
-  });
-  const cpp = test.allowed.c11 ? (test.notModelled === undefined ? 'allowed' : 'allowed (not modelled: load buffering)') : 'forbidden';
-  process.stdout.write(`| ${test.name} | ${program(test.threads)} | ${test.weakText} | ${cells.join(' | ')} | ${cpp} |\n`);
+/** The table, as markdown: a row per litmus test. */
+export function litmusTable(): string {
+  const lines = ['| test | program | weak outcome | `sc` | `tso` | `c11` | C++20 |', '|---|---|---|---|---|---|---|'];
+  for (const test of LITMUS) {
+    const cells = MODELS.map((model) => {
+      const { outcomes, schedules } = explore(test.threads, model);
+      const seen = outcomes.some(test.weak);
+      return `${seen ? '**seen**' : 'never'} (${n(outcomes.length)} outcomes, ${n(schedules)} schedules)`;
+    });
+    const cpp = test.allowed.c11 ? (test.notModelled === undefined ? 'allowed' : 'allowed (not modelled: load buffering)') : 'forbidden';
+    lines.push(`| ${test.name} | ${program(test.threads)} | ${test.weakText} | ${cells.join(' | ')} | ${cpp} |`);
+  }
+  return lines.join('\n') + '\n';
 }
+
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) process.stdout.write(litmusTable());

@@ -1,5 +1,5 @@
 /**
- * Failure files (DESIGN.md, "Failure files and replay"): everything needed
+ * Failure files (docs/formats.md, "Failure file"): everything needed
  * to reproduce and understand one failure — the engine build, the target,
  * variant and memory model, the shrunk scenario with the concrete choices
  * that replay it, the fast-check seed and path that found it, the check it

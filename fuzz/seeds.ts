@@ -1,7 +1,7 @@
 /**
  * Seeds for campaigns: every worker chunk's fast-check seed is derived from
- * the campaign seed, the shard, the worker and the chunk, so a campaign is
- * reproducible and shards of one campaign explore disjoint seeds.
+ * the campaign seed, the shard, the pair and the chunk's number, so a run
+ * budget is reproducible and shards of one campaign explore disjoint seeds.
  */
 
 /** A 31-bit seed from the parts (murmur3's mixing). */

@@ -32,7 +32,7 @@ export type LitmusModel = 'sc' | 'tso' | 'c11';
 export interface LitmusTest {
   readonly name: string;
   readonly threads: readonly (readonly LitmusOp[])[];
-  /** The weak outcome, as the README shows it. */
+  /** The weak outcome, as the litmus table (docs/memory-models.md) shows it. */
   readonly weakText: string;
   readonly weak: (o: LitmusOutcome) => boolean;
   /** Whether each model allows the weak outcome (c11: as C++20 does). */

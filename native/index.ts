@@ -130,7 +130,7 @@ export interface ScenarioCall {
 }
 
 /**
- * Who runs at each scheduling point (DESIGN.md). `choices`: at a point with k
+ * Who runs at each scheduling point (docs/simulator.md). `choices`: at a point with k
  * runnable threads the next entry c runs runnable thread c mod k; when the
  * list runs out the current thread goes on (`[]` is the sequential run).
  */
@@ -149,10 +149,10 @@ export type Schedule =
       /** @defaultValue 10000 */ maxSchedules?: number;
     };
 
-/** The simulator's memory models: sequential consistency, x86-TSO, C++20 (README, "Memory models"). */
+/** The simulator's memory models: sequential consistency, x86-TSO, C++20 (docs/memory-models.md). */
 export type MemoryModel = 'sc' | 'tso' | 'c11';
 
-/** A scenario: a target, its threads' operations and a schedule (DESIGN.md, format 1). */
+/** A scenario: a target, its threads' operations and a schedule (docs/formats.md, format 1). */
 export interface Scenario {
   /** @defaultValue 1 */
   format?: 1;
@@ -193,7 +193,7 @@ export interface HistoryEntry {
   solo: boolean;
   /**
    * C11 only: per thread t, how many of t's operations returned before this call in
-   * happens-before. Under C11 that, not the steps, orders operations (README, "Memory models").
+   * happens-before. Under C11 that, not the steps, orders operations (docs/memory-models.md).
    */
   after?: number[];
 }

@@ -6,7 +6,7 @@
  * and under c11 exactly RC11's. Then the same on random litmus programs:
  * exact under sc and tso; under c11 never an outcome RC11 forbids, and
  * exact for programs without seq_cst (with it, S follows the order
- * operations ran: README, "Memory models"). The comparison can fail: a tso
+ * operations ran: docs/memory-models.md). The comparison can fail: a tso
  * run is not what the sc machine predicts, nor a c11 run what tso does.
  */
 import fc from 'fast-check';

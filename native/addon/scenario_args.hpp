@@ -1,5 +1,5 @@
-// scenario_args.hpp — reading a scenario (DESIGN.md, "Scenario, schedule,
-// result") from JavaScript, every field checked; errors name the function
+// scenario_args.hpp — reading a scenario (docs/formats.md, "Scenario",
+// "Result") from JavaScript, every field checked; errors name the function
 // and the field's path:
 //   runScenario: scenario.threads[1][0].op must be one of push, pop, steal
 //   (chase-lev-deque's ops), got 'pul'

@@ -2,7 +2,7 @@
  * A litmus program explored in the simulator: every schedule (no preemption
  * bound) under a memory model, and the outcome of each distinct result in
  * the reference machines' form (loads per thread in program order, then
- * x, y, z), for the litmus property and the README's table.
+ * x, y, z), for the litmus property and the litmus table of docs/memory-models.md.
  */
 import { type LitmusOp, type LitmusOutcome } from '../../models/litmus.js';
 import { addon, type MemoryModel, type RunResult, type ScenarioCall } from '../../native/index.js';

@@ -57,7 +57,7 @@ bump_fit(std::uintptr_t base, std::size_t used, std::size_t capacity,
   return start;
 }
 
-// Seeded defects of the arena (see DESIGN.md, "mutants").
+// Seeded defects of the arena (see docs/mutants.md).
 struct NoArenaBugs {
   static constexpr const char* kVariant = "correct";
   static constexpr const char* kDescription =

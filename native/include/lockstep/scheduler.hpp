@@ -71,7 +71,7 @@
 
 namespace lockstep {
 
-// Seeded defects of the scheduler (see DESIGN.md, "mutants").
+// Seeded defects of the scheduler (see docs/mutants.md).
 struct NoSchedulerBugs {
   static constexpr const char* kVariant = "correct";
   static constexpr const char* kDescription =

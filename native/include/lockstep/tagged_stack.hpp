@@ -39,7 +39,7 @@
 
 namespace lockstep {
 
-// Seeded defects of the tagged stack (see DESIGN.md, "mutants").
+// Seeded defects of the tagged stack (see docs/mutants.md).
 // Each Bugs type names its variant and says in one line what it breaks;
 // StackVariants lists them all, correct first.
 struct NoStackBugs {
