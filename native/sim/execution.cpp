@@ -196,16 +196,20 @@ void Execution::flush_one(int id) {
   }
   --buffered_;
   if (poisoned_blocks_ != 0) {
-    const Block* block = find_block(b.location);
+    const Block* block = block_holding(b.location);
     if (block != nullptr && block->poisoned && block->freed_by != id) {
       Thread& running = threads_[static_cast<std::size_t>(current_)];
       current_ = id; // the outcome names the store's thread
       ++step_;
       if (tracing_) record_trace(b.location, Access::kFlush, b.order);
+      // Built in a call of its own: stop never returns, so no temporary of
+      // this frame would be destroyed.
       stop(OutcomeKind::kMemoryError,
-           "a buffered store of thread " + std::to_string(id) +
-               " reached block " + std::to_string(block->id) +
-               " after it was freed",
+           [&] {
+             return "a buffered store of thread " + std::to_string(id) +
+                    " reached block " + std::to_string(block->id) +
+                    " after it was freed (" + describe_block(*block) + ")";
+           }(),
            running);
     }
   }
@@ -362,44 +366,140 @@ void Execution::assertion_failed(const std::string& message) {
 const Execution::Block* Execution::find_block(const void* p) const noexcept {
   const auto address = reinterpret_cast<std::uintptr_t>(p);
   auto it = blocks_.upper_bound(address);
+  // In the red zone before the next block?
+  if (it != blocks_.end() && address >= it->second.raw) return &it->second;
   if (it == blocks_.begin()) return nullptr;
   --it;
-  return address < it->second.end ? &it->second : nullptr;
+  return address < it->second.limit ? &it->second : nullptr;
+}
+
+const Execution::Block*
+Execution::block_holding(const void* p) const noexcept {
+  const Block* block = find_block(p);
+  const auto address = reinterpret_cast<std::uintptr_t>(p);
+  return block != nullptr && address >= block->start && address < block->end
+             ? block
+             : nullptr;
+}
+
+std::string Execution::describe_block(const Block& block) {
+  std::string s = "block " + std::to_string(block.id) + " (" +
+                  std::to_string(block.end - block.start) + " bytes, ";
+  s += block.allocated_by < 0
+           ? std::string("allocated at setup")
+           : "allocated by thread " + std::to_string(block.allocated_by) +
+                 " after step " + std::to_string(block.allocated_at);
+  if (block.poisoned) {
+    s += block.freed_by < 0 ? std::string(", freed")
+                            : ", freed by thread " +
+                                  std::to_string(block.freed_by) +
+                                  " after step " +
+                                  std::to_string(block.freed_at);
+  }
+  return s + ")";
 }
 
 void Execution::check_poison(const void* location, Access access,
                              std::memory_order order) {
   if (location == nullptr) return;
-  const Block* block = find_block(location);
+  const Block* block = block_holding(location);
   if (block == nullptr || !block->poisoned) return;
   ++step_; // the access that touches it is this step, traced, not performed
   if (tracing_) record_trace(location, access, order);
-  stop(OutcomeKind::kMemoryError,
-       "an access touched block " + std::to_string(block->id) + " (offset " +
+  stop(OutcomeKind::kMemoryError, [&] { // (as in flush_one)
+    return "an access touched block " + std::to_string(block->id) +
+           " (offset " +
            std::to_string(reinterpret_cast<std::uintptr_t>(location) -
                           block->start) +
-           ") after it was freed");
+           ") after it was freed (" + describe_block(*block) + ")";
+  }());
 }
 
 void Execution::check_outside_run(const void* location) noexcept {
   if (location == nullptr || result_.outcome.kind != OutcomeKind::kOk) return;
-  const Block* block = find_block(location);
+  const Block* block = block_holding(location);
   if (block != nullptr && block->poisoned) {
     result_.outcome = {OutcomeKind::kMemoryError, step_, -1,
                        "reading the final state touched freed block " +
-                           std::to_string(block->id)};
+                           std::to_string(block->id) + " (" +
+                           describe_block(*block) + ")"};
   }
 }
 
+std::string Execution::cell_error(const void* location, std::size_t size) {
+  const Block* block = find_block(location);
+  const auto at = reinterpret_cast<std::uintptr_t>(location);
+  if (block != nullptr && at >= block->start && at + size <= block->end) {
+    if (!block->poisoned) { // (a poisoned one is check_poison's to report)
+      checked_[1] = checked_[0];
+      checked_[0] = {block->start, block->end};
+    }
+    return {};
+  }
+  const std::string bytes = " (" + std::to_string(size) + " bytes)";
+  if (block == nullptr) {
+    return "cell access out of bounds: a cell" + bytes +
+           " outside every block allocated in this run (a wild index or "
+           "pointer)";
+  }
+  if (at < block->start) {
+    return "cell access out of bounds: offset -" +
+           std::to_string(block->start - at) + bytes +
+           " is before the start of " + describe_block(*block);
+  }
+  return "cell access out of bounds: offset " +
+         std::to_string(at - block->start) + bytes + " is past the end of " +
+         describe_block(*block);
+}
+
+void Execution::check_cell(const void* location, std::size_t size) {
+  std::string error = cell_error(location, size);
+  if (!error.empty()) stop(OutcomeKind::kMemoryError, std::move(error));
+}
+
+bool Execution::cell_outside_run(const void* location,
+                                 std::size_t size) noexcept {
+  std::string error = cell_error(location, size);
+  if (error.empty()) return true;
+  if (result_.outcome.kind == OutcomeKind::kOk) {
+    const char* when = mode_ == Mode::kSetup ? "setting the target up: "
+                       : mode_ == Mode::kFinal
+                           ? "reading the final state: "
+                           : "tearing the target down: ";
+    result_.outcome = {OutcomeKind::kMemoryError, step_, -1, when + error};
+  }
+  return false;
+}
+
+namespace {
+// Red zones: before a block, this much (rounded up to its alignment);
+// after it, as much as the block itself, at least kMinRedZone and at most
+// kMaxRedZone, so that an index up to twice its array's length lands in
+// the block's own red zone.
+constexpr std::size_t kMinRedZone = 64;
+constexpr std::size_t kMaxRedZone = 64 * 1024;
+} // namespace
+
 void* Execution::allocate(std::size_t bytes, std::size_t alignment) noexcept {
-  void* p = ::operator new (bytes, std::align_val_t{alignment}, std::nothrow);
-  if (p == nullptr) return nullptr;
+  const std::size_t before =
+      (kMinRedZone + alignment - 1) / alignment * alignment;
+  const std::size_t after = std::clamp(bytes, kMinRedZone, kMaxRedZone);
+  if (bytes > SIZE_MAX - before - after) return nullptr;
+  void* raw = ::operator new (before + bytes + after,
+                              std::align_val_t{alignment}, std::nothrow);
+  if (raw == nullptr) return nullptr;
+  const auto base = reinterpret_cast<std::uintptr_t>(raw);
+  const std::uintptr_t start = base + before;
   // Zeroed: what a C11 load of memory no constructor wrote reads, the same
   // in every run.
+  void* p = reinterpret_cast<void*>(start);
   std::memset(p, 0, bytes);
-  const auto start = reinterpret_cast<std::uintptr_t>(p);
-  blocks_[start] = {start, start + bytes, next_block_id_++,
-                    false, alignment,     -1};
+  const bool running = mode_ == Mode::kRunning;
+  Block& b = blocks_[start];
+  b = {start, start + bytes, base, start + bytes + after, next_block_id_++,
+       false, alignment};
+  b.allocated_by = running ? current_ : -1;
+  b.allocated_at = step_;
   return p;
 }
 
@@ -410,10 +510,12 @@ void Execution::deallocate(void* p, std::size_t,
     ::operator delete (p, std::align_val_t{alignment});
     return;
   }
+  checked_[0] = checked_[1] = {}; // a cached block may be this one
   // Before and after the run nothing else can hold the block: free it.
   if (mode_ == Mode::kSetup || mode_ == Mode::kTeardown) {
     if (it->second.poisoned) --poisoned_blocks_;
-    ::operator delete (p, std::align_val_t{alignment});
+    ::operator delete (reinterpret_cast<void*>(it->second.raw),
+                       std::align_val_t{alignment});
     blocks_.erase(it);
     return;
   }
@@ -421,6 +523,7 @@ void Execution::deallocate(void* p, std::size_t,
   if (!it->second.poisoned) {
     it->second.poisoned = true;
     it->second.freed_by = mode_ == Mode::kRunning ? current_ : -1;
+    it->second.freed_at = step_;
     ++poisoned_blocks_;
   }
 }
@@ -428,7 +531,7 @@ void Execution::deallocate(void* p, std::size_t,
 void Execution::free_poisoned() noexcept {
   for (auto it = blocks_.begin(); it != blocks_.end();) {
     if (it->second.poisoned) {
-      ::operator delete (reinterpret_cast<void*>(it->first),
+      ::operator delete (reinterpret_cast<void*>(it->second.raw),
                          std::align_val_t{it->second.alignment});
       it = blocks_.erase(it);
     } else {
@@ -436,6 +539,7 @@ void Execution::free_poisoned() noexcept {
     }
   }
   poisoned_blocks_ = 0;
+  checked_[0] = checked_[1] = {};
 }
 
 void Execution::label(const void* location, const char* name, long index,
@@ -458,9 +562,10 @@ std::uint32_t Execution::location_id(const void* location) {
       name = label->second.first;
       format = label->second.second;
     } else if (block != nullptr) {
-      name = "block" + std::to_string(block->id) + "+" +
-             std::to_string(reinterpret_cast<std::uintptr_t>(location) -
-                            block->start);
+      const auto at = reinterpret_cast<std::uintptr_t>(location);
+      name = "block" + std::to_string(block->id) +
+             (at >= block->start ? "+" + std::to_string(at - block->start)
+                                 : "-" + std::to_string(block->start - at));
     } else {
       name = "L" + std::to_string(result_.locations.size());
     }
@@ -507,7 +612,9 @@ void Execution::traced_cas_failure(std::int64_t read) noexcept {
 std::int64_t Execution::encode_pointer(const void* p) const noexcept {
   if (p == nullptr) return 0;
   const Block* block = find_block(p);
-  if (block == nullptr) return -1; // outside every tracked block
+  // Outside every tracked block (or before one: in its red zone).
+  if (block == nullptr || reinterpret_cast<std::uintptr_t>(p) < block->start)
+    return -1;
   return (static_cast<std::int64_t>(block->id) + 1) << 32 |
          static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(p) -
                                    block->start);
@@ -546,7 +653,8 @@ RunResult Simulator::run(const InstanceFactory& make,
   }
   strategy.begin(n);
   if (limits.memory_model == MemoryModel::kC11) ex.c11_.reset(n);
-  if (n > 0) {
+  // A cell out of bounds while setting up recorded a memory error: no run.
+  if (n > 0 && ex.result_.outcome.kind == OutcomeKind::kOk) {
     ex.mode_ = Execution::Mode::kRunning;
     ex.current_ = 0;
     ex.threads_[0].fresh = false; // thread 0's first point chooses

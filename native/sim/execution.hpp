@@ -119,6 +119,27 @@ public:
     if (tracing_) record_trace(location, access, order);
   }
 
+  // A cell access (Sync::cell load or store) of `size` bytes at
+  // `location`: a scheduling point, as `point`, and a bounds check. Cells
+  // are slot and node memory, taken through Sync::allocate, so a cell
+  // must lie wholly inside a live block: one in a block's red zone (an
+  // index past either end of its array), or in no block at all, is a
+  // `memory-error` naming the block, and the access is not performed.
+  // During the run that stops the run; outside it (setup, the final
+  // drain) it records the outcome and returns false: the caller skips
+  // the access.
+  bool cell_point(const void* location, std::size_t size, Access access) {
+    if (mode_ == Mode::kRunning) {
+      point(location, access, std::memory_order_relaxed);
+      // The access is this step, traced; check_cell stops the run before
+      // it is performed.
+      if (!in_checked_block(location, size)) check_cell(location, size);
+      return true;
+    }
+    if (poisoned_blocks_ != 0) check_outside_run(location);
+    return in_checked_block(location, size) ||
+           cell_outside_run(location, size);
+  }
   // After the access, when tracing: what it read and wrote.
   bool tracing() const noexcept { return tracing_ && mode_ == Mode::kRunning; }
   void traced_read(std::int64_t v) noexcept;
@@ -219,17 +240,28 @@ private:
     Execution* execution = nullptr;
     int id = 0;
   };
+  // A block from allocate: [start, end) as asked for, inside the memory
+  // [raw, limit) taken for it, whose rest is red zones (before and
+  // after: never written, so that an index a little out of its array's
+  // range lands in its own block's red zone, not in another block).
   struct Block {
     std::uintptr_t start;
     std::uintptr_t end;
+    std::uintptr_t raw;
+    std::uintptr_t limit;
     std::uint32_t id;
     bool poisoned;
     std::size_t alignment;
+    // The thread that allocated it during the run (-1: at setup), and the
+    // steps done then.
+    int allocated_by = -1;
+    std::uint64_t allocated_at = 0;
     // The thread that freed it during the run, or -1. Under TSO its own
     // stores to the block may still be buffered: they land in memory no
     // one may read (x86 keeps them before anything that publishes the
     // free), so only another thread's buffered store there is an error.
     int freed_by = -1;
+    std::uint64_t freed_at = 0; // the steps done when it was freed
   };
 
   Execution(Fiber& main, Instance* instance, Strategy& strategy,
@@ -276,7 +308,29 @@ private:
   void check_poison(const void* location, Access access,
                     std::memory_order order);
   void check_outside_run(const void* location) noexcept;
+  // Whether a cell of `size` bytes at `location` lies in one of the two
+  // live blocks the last cell checks found (the common case: a structure
+  // works on one or two arrays at a time, slots and links).
+  bool in_checked_block(const void* location, std::size_t size) const noexcept {
+    const auto at = reinterpret_cast<std::uintptr_t>(location);
+    return (at >= checked_[0].start && at + size <= checked_[0].end) ||
+           (at >= checked_[1].start && at + size <= checked_[1].end);
+  }
+  // The bounds check of a cell access that missed the cached blocks:
+  // stops the run with a memory error, or caches the block the cell is in.
+  void check_cell(const void* location, std::size_t size);
+  // Outside the run: records a memory error and returns false, or caches
+  // the block and returns true.
+  bool cell_outside_run(const void* location, std::size_t size) noexcept;
+  // Why a cell access of `size` bytes at `location` is out of bounds, or
+  // "" (then the block it is in is cached).
+  std::string cell_error(const void* location, std::size_t size);
+  // "block 3 (40 bytes, allocated by thread 0 after step 12)".
+  static std::string describe_block(const Block& block);
+  // The block whose memory (red zones included) holds `p`, or nullptr.
   const Block* find_block(const void* p) const noexcept;
+  // The same, only where `p` is inside the block proper.
+  const Block* block_holding(const void* p) const noexcept;
   void record_trace(const void* location, Access access,
                     std::memory_order order);
   std::uint32_t location_id(const void* location);
@@ -305,6 +359,13 @@ private:
   std::vector<int> fallbacks_; // beside result_.choices, for trimming
   RunResult result_;
   std::map<std::uintptr_t, Block> blocks_; // by start address
+  // The live blocks the last two cell checks found, newest first
+  // ([0, 0): none).
+  struct Range {
+    std::uintptr_t start = 0;
+    std::uintptr_t end = 0;
+  };
+  Range checked_[2];
   std::uint32_t next_block_id_ = 0;
   std::size_t poisoned_blocks_ = 0;
   std::unordered_map<const void*, std::uint32_t> location_ids_;

@@ -17,7 +17,8 @@ enum class OutcomeKind : std::uint8_t {
   kDeadlock,    // no thread runnable, some blocked
   kStepLimit,   // the run exceeded max_steps: a livelock, or too long
   kAssertion,   // LOCKSTEP_DEBUG_ASSERT or check_invariants failed
-  kMemoryError, // a freed (poisoned) block was touched
+  kMemoryError, // a freed (poisoned) block was touched, or a cell out of
+                // bounds (outside the block it falls in)
 };
 const char* outcome_name(OutcomeKind kind);
 
