@@ -211,7 +211,7 @@ describe('outcomes', () => {
       message: 'cell access out of bounds: offset 32 (8 bytes) is past the end of block 0 (32 bytes, allocated at setup)',
     });
     expect(past.history).toHaveLength(1);
-    expect(past.trace?.at(-1)).toMatchObject({ step: 2, thread: 0, access: 'cell-write' });
+    expect(past.trace?.at(-1)).toMatchObject({ step: 2, thread: 0, access: 'cell-write', location: 'cell[4]' });
     expect(run(-1).outcome.message).toBe('cell access out of bounds: offset -8 (8 bytes) is before the start of block 0 (32 bytes, allocated at setup)');
     // Far from every block (there may be no memory there at all).
     expect(run(2 ** 40).outcome).toMatchObject({ kind: 'memory-error', message: expect.stringContaining('outside every block allocated in this run') });

@@ -545,10 +545,57 @@ void Execution::free_poisoned() noexcept {
 void Execution::label(const void* location, const char* name, long index,
                       long group, LabelFormat format) noexcept {
   if (!tracing_) return; // names only appear in traces
-  std::string text = name;
+  std::string text = label_prefix_ + name;
   if (group >= 0) text += std::to_string(group);
+  const std::size_t base = text.size();
   if (index >= 0) text += "[" + std::to_string(index) + "]";
-  labels_[location] = {std::move(text), format};
+  labels_[location] = {std::move(text), format, base, index};
+}
+
+std::string Execution::extrapolated_label(const void* location,
+                                          const Block& block,
+                                          LabelFormat& format) const {
+  const auto at = reinterpret_cast<std::intptr_t>(location);
+  // The labelled elements in the block, array by array (by base name):
+  // two of one array give its stride.
+  struct Seen {
+    const Label* label;
+    std::intptr_t at;
+  };
+  std::map<std::string, Seen> first;
+  for (const auto& [where, label] : labels_) {
+    const auto p = reinterpret_cast<std::intptr_t>(where);
+    if (label.index < 0 || p < static_cast<std::intptr_t>(block.start) ||
+        p >= static_cast<std::intptr_t>(block.end))
+      continue;
+    const std::string base = label.text.substr(0, label.base);
+    auto [seen, fresh] = first.try_emplace(base, Seen{&label, p});
+    if (fresh || label.index == seen->second.label->index) continue;
+    const std::intptr_t span = p - seen->second.at;
+    const long steps = label.index - seen->second.label->index;
+    if (span % steps != 0) continue;
+    const std::intptr_t stride = span / steps;
+    const std::intptr_t offset = at - seen->second.at;
+    if (stride == 0 || offset % stride != 0) continue;
+    format = label.format;
+    return base + "[" +
+           std::to_string(seen->second.label->index + offset / stride) + "]";
+  }
+  return {};
+}
+
+void Execution::push_label_scope(const char* name, long index) noexcept {
+  if (!tracing_) return;
+  label_scopes_.push_back(label_prefix_.size());
+  label_prefix_ += name;
+  if (index >= 0) label_prefix_ += std::to_string(index);
+  label_prefix_ += '.';
+}
+
+void Execution::pop_label_scope() noexcept {
+  if (!tracing_ || label_scopes_.empty()) return;
+  label_prefix_.resize(label_scopes_.back());
+  label_scopes_.pop_back();
 }
 
 std::uint32_t Execution::location_id(const void* location) {
@@ -559,8 +606,12 @@ std::uint32_t Execution::location_id(const void* location) {
     std::string name;
     LabelFormat format = LabelFormat::kNumber;
     if (auto label = labels_.find(location); label != labels_.end()) {
-      name = label->second.first;
-      format = label->second.second;
+      name = label->second.text;
+      format = label->second.format;
+    } else if (block != nullptr &&
+               !(name = extrapolated_label(location, *block, format))
+                    .empty()) {
+      // ring4[4]: one past the ring of 4
     } else if (block != nullptr) {
       const auto at = reinterpret_cast<std::uintptr_t>(location);
       name = "block" + std::to_string(block->id) +

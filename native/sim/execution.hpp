@@ -195,9 +195,13 @@ public:
   // atomic::notify_one / notify_all on `location`.
   void wake(const void* location, bool all) noexcept;
 
-  // Names `location` in traces: name, name[index], name<group>[index].
+  // Names `location` in traces: name, name[index], name<group>[index],
+  // after the prefix of the label scopes open (Sync::LabelScope).
   void label(const void* location, const char* name, long index, long group,
              LabelFormat format) noexcept;
+  // Opens a label scope: "name<index>." before every label until closed.
+  void push_label_scope(const char* name, long index) noexcept;
+  void pop_label_scope() noexcept;
 
   void* allocate(std::size_t bytes, std::size_t alignment) noexcept;
   void deallocate(void* p, std::size_t bytes, std::size_t alignment) noexcept;
@@ -334,6 +338,12 @@ private:
   void record_trace(const void* location, Access access,
                     std::memory_order order);
   std::uint32_t location_id(const void* location);
+  // The name of an unlabelled location in `block`'s red zone (a cell past
+  // either end of an array): the array's label with the index it would
+  // have, "ring4[4]", when labelled elements of the array show the stride;
+  // else "".
+  std::string extrapolated_label(const void* location, const Block& block,
+                                 LabelFormat& format) const;
   void free_poisoned() noexcept;
 
   static thread_local Execution* t_current_;
@@ -369,7 +379,15 @@ private:
   std::uint32_t next_block_id_ = 0;
   std::size_t poisoned_blocks_ = 0;
   std::unordered_map<const void*, std::uint32_t> location_ids_;
-  std::unordered_map<const void*, std::pair<std::string, LabelFormat>> labels_;
+  struct Label {
+    std::string text;   // as traces show it: base[index]
+    LabelFormat format;
+    std::size_t base;   // text's length before "[index]"
+    long index;         // -1: none
+  };
+  std::unordered_map<const void*, Label> labels_;
+  std::string label_prefix_;             // the open label scopes
+  std::vector<std::size_t> label_scopes_; // label_prefix_'s length before each
 };
 
 // Owns the fibers, which it reuses from run to run.

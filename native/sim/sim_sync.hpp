@@ -318,6 +318,23 @@ struct SimSync {
     }
   }
 
+  // See StdSync::LabelScope.
+  class LabelScope {
+  public:
+    explicit LabelScope(const char* name, long index = -1) noexcept
+        : ex_(sim::Execution::current()) {
+      if (ex_ != nullptr) ex_->push_label_scope(name, index);
+    }
+    ~LabelScope() {
+      if (ex_ != nullptr) ex_->pop_label_scope();
+    }
+    LabelScope(const LabelScope&) = delete;
+    LabelScope& operator=(const LabelScope&) = delete;
+
+  private:
+    sim::Execution* ex_;
+  };
+
   static void* allocate(std::size_t bytes, std::size_t alignment) noexcept {
     if (sim::Execution* ex = sim::Execution::current()) {
       return ex->allocate(bytes, alignment);

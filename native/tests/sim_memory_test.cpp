@@ -86,8 +86,8 @@ LOCKSTEP_TEST("semantics/a cell one past its array is a memory error") {
   CHECK_EQ(r.outcome.step, 10u);
   CHECK_EQ(r.outcome.thread, 0);
   CHECK(contains(r.outcome.message,
-                 "cell access out of bounds: offset 32 (8 bytes) is past the end "
-                 "of block 0 (32 bytes, allocated at setup)"));
+                 "cell access out of bounds: offset 32 (8 bytes) is past the "
+                 "end of block 0 (32 bytes, allocated at setup)"));
   // The four pushes before it returned; the fifth never did.
   CHECK_EQ(r.history.size(), 4u);
   CHECK_EQ(r.pending.size(), 1u);
@@ -95,6 +95,8 @@ LOCKSTEP_TEST("semantics/a cell one past its array is a memory error") {
   CHECK(!r.trace.empty());
   CHECK_EQ(r.trace.back().step, 10u);
   CHECK(r.trace.back().access == Access::kCellWrite);
+  // Named as the array's next element would be.
+  CHECK_EQ(r.locations[r.trace.back().location], std::string("ring[4]"));
   // The same four pushes are fine.
   CHECK(sim.run(ring(0), pushes(4), none, {}).outcome.kind == OutcomeKind::kOk);
 }
@@ -102,9 +104,10 @@ LOCKSTEP_TEST("semantics/a cell one past its array is a memory error") {
 LOCKSTEP_TEST("semantics/a cell before its array is a memory error") {
   Simulator sim;
   ChoicesStrategy none({});
-  const RunResult r = sim.run(ring(-1), pushes(1), none, {});
+  const RunResult r = sim.run(ring(-1), pushes(1), none, {1000, true});
   CHECK(r.outcome.kind == OutcomeKind::kMemoryError);
   CHECK_EQ(r.outcome.step, 2u);
+  CHECK_EQ(r.locations[r.trace.back().location], std::string("ring[-1]"));
   CHECK(contains(r.outcome.message,
                  "cell access out of bounds: offset -8 (8 bytes) is before the "
                  "start of block 0 (32 bytes, allocated at setup)"));
@@ -140,7 +143,8 @@ LOCKSTEP_TEST("semantics/two threads: the fifth push is caught under any "
   for (std::uint64_t seed = 0; seed < 50; ++seed) {
     RandomStrategy random(seed);
     std::vector<std::vector<Call>> threads = {
-        {{0, true, 1}, {0, true, 2}, {0, true, 3}}, {{0, true, 4}, {0, true, 5}}};
+        {{0, true, 1}, {0, true, 2}, {0, true, 3}},
+        {{0, true, 4}, {0, true, 5}}};
     const RunResult r = sim.run(ring(0), threads, random, {});
     CHECK(r.outcome.kind == OutcomeKind::kMemoryError);
     CHECK(contains(r.outcome.message,

@@ -129,6 +129,9 @@ public:
       : ops_(litmus_ops(nullptr)),
         cells_(make_array<SimSync, SimSync::cell<Value>>(kCells)) {
     if (cells_ == nullptr) throw std::bad_alloc();
+    const char* names[] = {"x", "y", "z"};
+    for (std::size_t l = 0; l < locations_.size(); ++l)
+      SimSync::label(&locations_[l], names[l]);
     for (std::size_t i = 0; i < kCells; ++i)
       SimSync::label(&cells_[i], "cell", static_cast<long>(i));
   }
