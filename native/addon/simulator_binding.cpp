@@ -188,6 +188,14 @@ Napi::Object to_js(Napi::Env env, const ScenarioSpec& spec,
       e.Set("thread", t.thread);
       if (t.location != ~0u) e.Set("location", r.locations[t.location]);
       e.Set("access", access_name(t.access));
+      if (t.access == Access::kAllocate || t.access == Access::kFree) {
+        // Not a step: `step` counts the steps before it.
+        e.Set("block", t.block);
+        e.Set("bytes", Napi::Number::New(env, static_cast<double>(t.bytes)));
+        if (t.call >= 0) e.Set("call", t.call);
+        trace.Set(static_cast<std::uint32_t>(i), e);
+        continue;
+      }
       e.Set("order", order_name(t.order));
       const LabelFormat format = t.location == ~0u
                                      ? LabelFormat::kNumber

@@ -208,7 +208,7 @@ void Execution::flush_one(int id) {
            [&] {
              return "a buffered store of thread " + std::to_string(id) +
                     " reached block " + std::to_string(block->id) +
-                    " after it was freed (" + describe_block(*block) + ")";
+                    " after it was freed (" + block_history(*block) + ")";
            }(),
            running);
     }
@@ -382,9 +382,8 @@ Execution::block_holding(const void* p) const noexcept {
              : nullptr;
 }
 
-std::string Execution::describe_block(const Block& block) {
-  std::string s = "block " + std::to_string(block.id) + " (" +
-                  std::to_string(block.end - block.start) + " bytes, ";
+std::string Execution::block_history(const Block& block) {
+  std::string s = std::to_string(block.end - block.start) + " bytes, ";
   s += block.allocated_by < 0
            ? std::string("allocated at setup")
            : "allocated by thread " + std::to_string(block.allocated_by) +
@@ -396,7 +395,12 @@ std::string Execution::describe_block(const Block& block) {
                                   " after step " +
                                   std::to_string(block.freed_at);
   }
-  return s + ")";
+  return s;
+}
+
+std::string Execution::describe_block(const Block& block) {
+  return "block " + std::to_string(block.id) + " (" + block_history(block) +
+         ")";
 }
 
 void Execution::check_poison(const void* location, Access access,
@@ -411,7 +415,7 @@ void Execution::check_poison(const void* location, Access access,
            " (offset " +
            std::to_string(reinterpret_cast<std::uintptr_t>(location) -
                           block->start) +
-           ") after it was freed (" + describe_block(*block) + ")";
+           ") after it was freed (" + block_history(*block) + ")";
   }());
 }
 
@@ -420,9 +424,8 @@ void Execution::check_outside_run(const void* location) noexcept {
   const Block* block = block_holding(location);
   if (block != nullptr && block->poisoned) {
     result_.outcome = {OutcomeKind::kMemoryError, step_, -1,
-                       "reading the final state touched freed block " +
-                           std::to_string(block->id) + " (" +
-                           describe_block(*block) + ")"};
+                       "reading the final state touched freed " +
+                           describe_block(*block)};
   }
 }
 
@@ -500,6 +503,7 @@ void* Execution::allocate(std::size_t bytes, std::size_t alignment) noexcept {
        false, alignment};
   b.allocated_by = running ? current_ : -1;
   b.allocated_at = step_;
+  if (running && tracing_) record_block(Access::kAllocate, b);
   return p;
 }
 
@@ -525,6 +529,8 @@ void Execution::deallocate(void* p, std::size_t,
     it->second.freed_by = mode_ == Mode::kRunning ? current_ : -1;
     it->second.freed_at = step_;
     ++poisoned_blocks_;
+    if (mode_ == Mode::kRunning && tracing_)
+      record_block(Access::kFree, it->second);
   }
 }
 
@@ -634,6 +640,19 @@ void Execution::record_trace(const void* location, Access access,
   e.location = location == nullptr ? ~0u : location_id(location);
   e.access = access;
   e.order = order;
+  result_.trace.push_back(e);
+}
+
+void Execution::record_block(Access access, const Block& block) {
+  TraceEntry e{};
+  e.step = step_;
+  e.thread = current_;
+  e.location = ~0u;
+  e.access = access;
+  e.order = std::memory_order_relaxed; // (none: not an access)
+  e.block = block.id;
+  e.bytes = block.end - block.start;
+  e.call = threads_[static_cast<std::size_t>(current_)].in_flight;
   result_.trace.push_back(e);
 }
 
@@ -792,6 +811,10 @@ const char* access_name(Access access) {
     return "notify";
   case Access::kFlush:
     return "flush";
+  case Access::kAllocate:
+    return "allocate";
+  case Access::kFree:
+    return "free";
   }
   return "unknown";
 }

@@ -329,7 +329,9 @@ private:
   // Why a cell access of `size` bytes at `location` is out of bounds, or
   // "" (then the block it is in is cached).
   std::string cell_error(const void* location, std::size_t size);
-  // "block 3 (40 bytes, allocated by thread 0 after step 12)".
+  // "40 bytes, allocated by thread 0 after step 12, freed by thread 1
+  // after step 20"; describe_block: "block 3 (" that ")".
+  static std::string block_history(const Block& block);
   static std::string describe_block(const Block& block);
   // The block whose memory (red zones included) holds `p`, or nullptr.
   const Block* find_block(const void* p) const noexcept;
@@ -337,6 +339,9 @@ private:
   const Block* block_holding(const void* p) const noexcept;
   void record_trace(const void* location, Access access,
                     std::memory_order order);
+  // A row of the trace for `block` allocated or freed by the running
+  // thread (kAllocate, kFree): not a step.
+  void record_block(Access access, const Block& block);
   std::uint32_t location_id(const void* location);
   // The name of an unlabelled location in `block`'s red zone (a cell past
   // either end of an array): the array's label with the index it would

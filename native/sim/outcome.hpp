@@ -42,6 +42,9 @@ enum class Access : std::uint8_t {
   kWait,   // atomic::wait
   kNotify, // atomic::notify_one / notify_all
   kFlush,  // TSO: a buffered store reaches memory
+  // Not accesses, never scheduling points: rows of the trace only.
+  kAllocate, // a block allocated during the run
+  kFree,     // a block freed during the run (poisoned until it ends)
 };
 
 // What a load may read. kSc: the last store. kTso: as x86 — each thread's
@@ -110,6 +113,12 @@ struct TraceEntry {
   bool pointer = false; // read and written are encoded pointers
   bool stale = false;   // C11: the load read a store older than the newest
   std::int64_t read = 0, written = 0;
+  // kAllocate and kFree, rows that are not steps (`step`: the steps done
+  // before them): the block, its size in bytes, and the thread's call
+  // that did it (its index in the thread's list; -1: none).
+  std::uint32_t block = 0;
+  std::uint64_t bytes = 0;
+  int call = -1;
 };
 
 struct RunResult {
