@@ -1,12 +1,16 @@
 /**
- * What a rendered interleaving shows beyond the steps: the blocks allocated
+ * What a rendered interleaving tells beyond the steps: the blocks allocated
  * and freed during the run, each a row in its thread's column at the place
- * it happened, so that a use-after-free report shows the free before the use.
+ * it happened, so that a use-after-free report shows the free before the
+ * use; and under C11, the store a stale access missed (thread, step, value).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { addon, type RunResult, type Scenario } from '../native/index.js';
-import { renderInterleaving } from './render.js';
+import { addon, type RunResult, type Scenario, type ScenarioCall } from '../native/index.js';
+import { caseArbitrary, SPECS } from '../properties/_internals/simulation.js';
+import { runOptions } from '../properties/_internals/run_options.js';
+import { describeAccess, renderInterleaving } from './render.js';
 
 const a = addon();
 
@@ -98,5 +102,54 @@ describe('block rows', () => {
       '3|ring2[0] = 7',
       '|→ true',
     ]);
+  });
+});
+
+describe('stale accesses name the store they missed', () => {
+  // Thread 0 stores first; thread 1's access then takes the oldest place it may (memory choice 0).
+  const litmus = (first: ScenarioCall[], second: ScenarioCall[]): RunResult =>
+    a.runScenario({ target: 'litmus', threads: [first, second], memoryModel: 'c11', schedule: { kind: 'choices', choices: [0, 0, 0] }, trace: true });
+  const last = (run: RunResult) => run.trace!.at(-1)!;
+
+  it('a load of an older store', () => {
+    const run = litmus([{ op: 'store-x.rlx', arg: 1 }], [{ op: 'load-x.rlx' }]);
+    expect(last(run)).toMatchObject({ step: 2, thread: 1, read: 0, stale: true, missed: { thread: 0, step: 1, value: 1, newer: 1 } });
+    expect(describeAccess(last(run))).toBe('x ➜ 0 (stale: missed x = 1 by thread 0 at step 1)');
+  });
+
+  it('a load that missed two stores names the newest', () => {
+    const run = litmus([{ op: 'store-x.rlx', arg: 1 }, { op: 'store-x.rlx', arg: 2 }], [{ op: 'load-x.rlx' }]);
+    expect(describeAccess(last(run))).toBe('x ➜ 0 (stale: missed 2 newer stores, the newest x = 2 by thread 0 at step 2)');
+  });
+
+  it('a store placed before a newer one, and a read-modify-write', () => {
+    const store = litmus([{ op: 'store-x.rlx', arg: 1 }], [{ op: 'store-x.rlx', arg: 2 }]);
+    expect(describeAccess(last(store))).toBe('x = 2 (before a newer store: x = 1 by thread 0 at step 1)');
+    const rmw = litmus([{ op: 'store-x.rlx', arg: 1 }], [{ op: 'fadd-x.rlx', arg: 5 }]);
+    expect(describeAccess(last(rmw))).toBe('x ➜ 0 = 5 (stale: missed x = 1 by thread 0 at step 1)');
+  });
+
+  it('in any C11 run of any target, a stale access names a store of the same trace: its location, thread, step and value', () => {
+    const targets = a.listTargets().filter((t) => t.name in SPECS);
+    const cases = fc
+      .constantFrom(...targets)
+      .chain((t) => fc.constantFrom(...t.variants.map((v) => v.name)).chain((v) => caseArbitrary(t, v, { strategy: 'mixed', memoryModel: 'c11' })));
+    let stale = 0;
+    fc.assert(
+      fc.property(cases, ({ scenario }) => {
+        const trace = a.runScenario({ ...scenario, trace: true }).trace!;
+        for (const e of trace.filter((x) => x.stale)) {
+          stale++;
+          const m = e.missed!;
+          const store = trace.find((s) => s.step === m.step && s.thread === m.thread && s.location === e.location && s.written !== undefined);
+          expect(store?.written, `step ${e.step} of ${JSON.stringify(scenario)}`).toEqual(m.value);
+          expect(m.step).toBeLessThan(e.step);
+          expect(m.newer).toBeGreaterThanOrEqual(1);
+          expect(describeAccess(e)).toContain(`${e.location} = ${m.value} by thread ${m.thread} at step ${m.step}`);
+        }
+      }),
+      runOptions(300),
+    );
+    expect(stale).toBeGreaterThan(0); // the property saw some
   });
 });

@@ -48,28 +48,37 @@ export function renderScenarioTable(scenario: Scenario, run: RunResult): string 
  * One access as the interleaving shows it: `x ➜ v`, `x = v`, `x ➜ v = w`;
  * under TSO (`tso`) a store that waits in its thread's buffer reads
  * `x = v (buffered)` and the step where it reaches memory `flush x = v`;
- * under C11 a load of an older store than the newest `x ➜ v (stale)`, and
- * a store placed before a newer one in modification order
- * `x = v (before a newer store)`; a block allocated or freed
+ * under C11 a load of an older store than the newest names the store it
+ * missed, `x ➜ 0 (stale: missed x = 1 by thread 0 at step 5)` (with more
+ * than one newer store, `missed 2 newer stores, the newest x = 2 by ...`),
+ * and a store placed before a newer one in modification order names it,
+ * `x = 1 (before a newer store: x = 2 by thread 1 at step 6)`; a block
+ * allocated or freed
  * `allocate block2 (24 bytes)`, `free block1 (24 bytes)`.
  */
 export function describeAccess(e: TraceEntry, tso = false): string {
   const where = e.location ?? '';
   const order = e.order === 'relaxed' || e.order === 'seq_cst' ? '' : ` (${e.order})`;
+  // The newest store, which a stale access missed (or went before).
+  const newest = (m: NonNullable<TraceEntry['missed']>, one: string, many: string) =>
+    `${m.newer > 1 ? `${many} ${m.newer} newer stores, the newest` : one} ${where} = ${m.value} by thread ${m.thread} at step ${m.step}`;
+  const stale = !e.stale ? '' : e.missed === undefined ? ' (stale)' : ` (stale: ${newest(e.missed, 'missed', 'missed')})`;
   switch (e.access) {
     case 'load':
     case 'cell-read':
     case 'wait':
-      return `${where} ➜ ${e.read ?? '?'}${order}${e.stale ? ' (stale)' : ''}`; // ?: not performed (freed memory)
+      return `${where} ➜ ${e.read ?? '?'}${order}${stale}`; // ?: not performed (freed memory)
     case 'store':
-    case 'cell-write':
-      return `${where} = ${e.written ?? '?'}${order}${tso && e.order !== 'seq_cst' ? ' (buffered)' : ''}${e.stale ? ' (before a newer store)' : ''}`;
+    case 'cell-write': {
+      const before = !e.stale ? '' : e.missed === undefined ? ' (before a newer store)' : ` (${newest(e.missed, 'before a newer store:', 'before')})`;
+      return `${where} = ${e.written ?? '?'}${order}${tso && e.order !== 'seq_cst' ? ' (buffered)' : ''}${before}`;
+    }
     case 'flush':
       return `flush ${where} = ${e.written}${order}`;
     case 'rmw':
-      return `${where} ➜ ${e.read ?? '?'} = ${e.written ?? '?'}${order}`;
+      return `${where} ➜ ${e.read ?? '?'} = ${e.written ?? '?'}${order}${stale}`;
     case 'cas-fail':
-      return `${where} ➜ ${e.read}, CAS fails${order}`;
+      return `${where} ➜ ${e.read}, CAS fails${order}${stale}`;
     case 'fence':
       return `fence ${e.order}`;
     case 'allocate':

@@ -239,6 +239,12 @@ export interface TraceEntry {
   written?: number | string;
   /** C11: a load read a store older than the newest, or a store went before a newer one in modification order. */
   stale?: true;
+  /**
+   * With `stale`: the newest store to the location in modification order, which the access missed
+   * (or went before): the thread and step that made it and its value; `newer`: how many stores are
+   * newer than the one read (than the store itself, for a store), this one the newest of them.
+   */
+  missed?: { thread: number; step: number; value: number | string; newer: number };
   /** allocate and free: the block's number, its size, and the index of the thread's operation (absent outside one). */
   block?: number;
   bytes?: number;

@@ -204,7 +204,18 @@ Napi::Object to_js(Napi::Env env, const ScenarioSpec& spec,
         e.Set("read", trace_value(env, t.read, t.pointer, format));
       if (t.has_written)
         e.Set("written", trace_value(env, t.written, t.pointer, format));
-      if (t.stale) e.Set("stale", true);
+      if (t.stale) {
+        e.Set("stale", true);
+        // The newest store, which it missed (or went before).
+        Napi::Object missed = Napi::Object::New(env);
+        missed.Set("thread", t.missed_thread);
+        missed.Set("step",
+                   Napi::Number::New(env, static_cast<double>(t.missed_step)));
+        missed.Set("value", trace_value(env, t.missed_value, t.missed_pointer,
+                                        format));
+        missed.Set("newer", t.missed_newer);
+        e.Set("missed", missed);
+      }
       trace.Set(static_cast<std::uint32_t>(i), e);
     }
     out.Set("trace", trace);

@@ -267,7 +267,18 @@ void Execution::c11_load(const void* location, void* out, std::size_t size,
       c11_.take(current_, v, static_cast<std::uint32_t>(choice), order);
   std::memcpy(out, &s.bytes, size);
   if (tracing_ && choice != static_cast<int>(v.count) - 1)
-    result_.trace.back().stale = true;
+    traced_stale(location, v.count - 1 - static_cast<std::uint32_t>(choice));
+}
+
+void Execution::traced_stale(const void* location, std::uint32_t newer) {
+  TraceEntry& e = result_.trace.back();
+  const C11Memory::Store& missed = c11_.newest(location);
+  e.stale = true;
+  e.missed_thread = missed.thread;
+  e.missed_step = missed.step;
+  e.missed_value = missed.traced;
+  e.missed_pointer = missed.pointer;
+  e.missed_newer = newer;
 }
 
 void Execution::c11_store(void* location, const void* value, std::size_t size,
@@ -275,13 +286,13 @@ void Execution::c11_store(void* location, const void* value, std::size_t size,
                           bool pointer) {
   std::uint64_t bytes = 0;
   std::memcpy(&bytes, value, size);
-  const bool newest =
-      c11_.store(current_, location, c11_place(location, size, order), bytes,
-                 order, traced, pointer);
+  const std::uint32_t at = c11_place(location, size, order);
+  const bool newest = c11_.store(current_, location, at, bytes, order, traced,
+                                 pointer, step_);
   if (newest) {
     std::memcpy(location, value, size);
-  } else if (tracing_) {
-    result_.trace.back().stale = true; // placed before a newer store
+  } else if (tracing_) { // placed before newer stores
+    traced_stale(location, c11_.count(location) - 1 - at);
   }
 }
 
@@ -291,7 +302,8 @@ void Execution::c11_rmw_read(const void* location, void* out, std::size_t size,
   rmw_at_ = c11_place(location, size, order);
   std::memcpy(out, &c11_.before(location, rmw_at_).bytes, size);
   // Not the newest store: it goes before a newer one.
-  if (tracing_ && rmw_at_ != places_.back()) result_.trace.back().stale = true;
+  if (tracing_ && rmw_at_ != places_.back())
+    traced_stale(location, c11_.count(location) - rmw_at_);
 }
 
 void Execution::c11_rmw_write(void* location, const void* value,
@@ -300,13 +312,14 @@ void Execution::c11_rmw_write(void* location, const void* value,
   std::uint64_t bytes = 0;
   std::memcpy(&bytes, value, size);
   if (c11_.rmw(current_, location, rmw_at_, true, bytes, order, traced,
-               pointer)) {
+               pointer, step_)) {
     std::memcpy(location, value, size); // memory holds the newest store
   }
 }
 
 void Execution::c11_rmw_fail(std::memory_order order) {
-  c11_.rmw(current_, rmw_location_, rmw_at_, false, 0, order, 0, false);
+  c11_.rmw(current_, rmw_location_, rmw_at_, false, 0, order, 0, false,
+           step_);
 }
 
 void Execution::c11_fence(std::memory_order order) {

@@ -339,6 +339,9 @@ private:
   const Block* block_holding(const void* p) const noexcept;
   void record_trace(const void* location, Access access,
                     std::memory_order order);
+  // C11: the current trace entry read an older store than the newest at
+  // `location` (`newer` stores are newer), or went before newer stores.
+  void traced_stale(const void* location, std::uint32_t newer);
   // A row of the trace for `block` allocated or freed by the running
   // thread (kAllocate, kFree): not a step.
   void record_block(Access access, const Block& block);

@@ -113,6 +113,15 @@ struct TraceEntry {
   bool pointer = false; // read and written are encoded pointers
   bool stale = false;   // C11: the load read a store older than the newest
   std::int64_t read = 0, written = 0;
+  // C11, when stale: the newest store to the location in modification
+  // order (what memory holds), which the access did not read or went
+  // before — its thread, step and value — and how many stores are newer
+  // than the one it read (or than it, for a store).
+  int missed_thread = -1;
+  std::uint64_t missed_step = 0;
+  std::int64_t missed_value = 0;
+  bool missed_pointer = false;
+  std::uint32_t missed_newer = 0;
   // kAllocate and kFree, rows that are not steps (`step`: the steps done
   // before them): the block, its size in bytes, and the thread's call
   // that did it (its index in the thread's list; -1: none).
