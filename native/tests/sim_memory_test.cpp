@@ -21,17 +21,20 @@ namespace {
 // A ring of 4 cells whose push forgets to wrap its index (the seeded
 // out-of-range ring index): push k writes cell `base + k`, so the fifth
 // push writes one past the array. With `drain_past` the drain reads one
-// cell past the array too.
+// cell past the array too; with `setup_past` the constructor clears one
+// cell too many.
 class UnwrappedRing final : public Instance {
 public:
   static constexpr std::size_t kSlots = 4;
 
-  UnwrappedRing(std::int64_t base, bool drain_past)
+  UnwrappedRing(std::int64_t base, bool drain_past, bool setup_past)
       : base_(base), drain_past_(drain_past),
         cells_(make_array<SimSync, SimSync::cell<std::int64_t>>(kSlots)) {
     for (std::size_t i = 0; i < kSlots; ++i)
       SimSync::label(&cells_[i], "ring", static_cast<long>(i));
     SimSync::label(&count_, "count");
+    for (std::size_t i = 0; i < kSlots + (setup_past ? 1 : 0); ++i)
+      cells_[i].store(0);
   }
   ~UnwrappedRing() override { destroy_array<SimSync>(cells_, kSlots); }
 
@@ -56,8 +59,11 @@ private:
   SimSync::atomic<std::int64_t> count_{0};
 };
 
-InstanceFactory ring(std::int64_t base, bool drain_past = false) {
-  return [=] { return std::make_unique<UnwrappedRing>(base, drain_past); };
+InstanceFactory ring(std::int64_t base, bool drain_past = false,
+                     bool setup_past = false) {
+  return [=] {
+    return std::make_unique<UnwrappedRing>(base, drain_past, setup_past);
+  };
 }
 
 // One thread of `n` pushes of 1, 2, 3, ...
@@ -133,6 +139,19 @@ LOCKSTEP_TEST("semantics/the final drain reading past an array is a memory "
   CHECK(contains(r.outcome.message,
                  "reading the final state: cell access out of bounds"));
   CHECK_EQ(r.history.size(), 2u);
+}
+
+LOCKSTEP_TEST("semantics/a cell past its array while setting up is a memory "
+              "error, and no thread runs") {
+  Simulator sim;
+  ChoicesStrategy none({});
+  const RunResult r = sim.run(ring(0, false, true), pushes(2), none, {});
+  CHECK(r.outcome.kind == OutcomeKind::kMemoryError);
+  CHECK_EQ(r.outcome.thread, -1);
+  CHECK(contains(r.outcome.message,
+                 "setting the target up: cell access out of bounds: offset 32"));
+  CHECK_EQ(r.steps, 0u);
+  CHECK(r.history.empty());
 }
 
 LOCKSTEP_TEST("semantics/two threads: the fifth push is caught under any "
