@@ -148,8 +148,8 @@ LOCKSTEP_TEST("semantics/a cell past its array while setting up is a memory "
   const RunResult r = sim.run(ring(0, false, true), pushes(2), none, {});
   CHECK(r.outcome.kind == OutcomeKind::kMemoryError);
   CHECK_EQ(r.outcome.thread, -1);
-  CHECK(contains(r.outcome.message,
-                 "setting the target up: cell access out of bounds: offset 32"));
+  CHECK(contains(r.outcome.message, "setting the target up: cell access out "
+                                    "of bounds: offset 32"));
   CHECK_EQ(r.steps, 0u);
   CHECK(r.history.empty());
 }
