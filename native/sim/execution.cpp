@@ -442,16 +442,23 @@ void Execution::check_outside_run(const void* location) noexcept {
   }
 }
 
-std::string Execution::cell_error(const void* location, std::size_t size) {
+bool Execution::find_cell_block(const void* location,
+                                std::size_t size) noexcept {
   const Block* block = find_block(location);
   const auto at = reinterpret_cast<std::uintptr_t>(location);
-  if (block != nullptr && at >= block->start && at + size <= block->end) {
-    if (!block->poisoned) { // (a poisoned one is check_poison's to report)
-      checked_[1] = checked_[0];
-      checked_[0] = {block->start, block->end};
-    }
-    return {};
+  if (block == nullptr || at < block->start || at + size > block->end)
+    return false;
+  if (!block->poisoned) { // (a poisoned one is check_poison's to report)
+    checked_[1] = checked_[0];
+    checked_[0] = {block->start, block->end};
   }
+  return true;
+}
+
+std::string Execution::cell_error(const void* location,
+                                  std::size_t size) const {
+  const Block* block = find_block(location);
+  const auto at = reinterpret_cast<std::uintptr_t>(location);
   const std::string bytes = " (" + std::to_string(size) + " bytes)";
   if (block == nullptr) {
     return "cell access out of bounds: a cell" + bytes +
@@ -469,20 +476,22 @@ std::string Execution::cell_error(const void* location, std::size_t size) {
 }
 
 void Execution::check_cell(const void* location, std::size_t size) {
-  std::string error = cell_error(location, size);
-  if (!error.empty()) stop(OutcomeKind::kMemoryError, std::move(error));
+  if (!find_cell_block(location, size))
+    stop(OutcomeKind::kMemoryError, cell_error(location, size));
 }
 
 bool Execution::cell_outside_run(const void* location,
                                  std::size_t size) noexcept {
-  std::string error = cell_error(location, size);
-  if (error.empty()) return true;
+  if (poisoned_blocks_ != 0) check_outside_run(location);
+  if (in_checked_block(location, size) || find_cell_block(location, size))
+    return true;
   if (result_.outcome.kind == OutcomeKind::kOk) {
     const char* when = mode_ == Mode::kSetup ? "setting the target up: "
                        : mode_ == Mode::kFinal
                            ? "reading the final state: "
                            : "tearing the target down: ";
-    result_.outcome = {OutcomeKind::kMemoryError, step_, -1, when + error};
+    result_.outcome = {OutcomeKind::kMemoryError, step_, -1,
+                       when + cell_error(location, size)};
   }
   return false;
 }

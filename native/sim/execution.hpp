@@ -129,16 +129,14 @@ public:
   // drain) it records the outcome and returns false: the caller skips
   // the access.
   bool cell_point(const void* location, std::size_t size, Access access) {
-    if (mode_ == Mode::kRunning) {
-      point(location, access, std::memory_order_relaxed);
-      // The access is this step, traced; check_cell stops the run before
-      // it is performed.
-      if (!in_checked_block(location, size)) check_cell(location, size);
-      return true;
-    }
-    if (poisoned_blocks_ != 0) check_outside_run(location);
-    return in_checked_block(location, size) ||
-           cell_outside_run(location, size);
+    if (mode_ != Mode::kRunning) [[unlikely]]
+      return cell_outside_run(location, size);
+    point(location, access, std::memory_order_relaxed);
+    // The access is this step, traced; out of bounds, the run stops before
+    // it is performed.
+    if (!in_checked_block(location, size)) [[unlikely]]
+      check_cell(location, size);
+    return true;
   }
   // After the access, when tracing: what it read and wrote.
   bool tracing() const noexcept { return tracing_ && mode_ == Mode::kRunning; }
@@ -320,15 +318,18 @@ private:
     return (at >= checked_[0].start && at + size <= checked_[0].end) ||
            (at >= checked_[1].start && at + size <= checked_[1].end);
   }
-  // The bounds check of a cell access that missed the cached blocks:
-  // stops the run with a memory error, or caches the block the cell is in.
+  // Whether a cell lies inside a block, which it then caches (a live one:
+  // an access to a poisoned one is check_poison's to report).
+  bool find_cell_block(const void* location, std::size_t size) noexcept;
+  // During the run, a cell that missed the cached blocks: caches its
+  // block, or stops the run with a memory error (cell_error).
   void check_cell(const void* location, std::size_t size);
-  // Outside the run: records a memory error and returns false, or caches
-  // the block and returns true.
+  // Outside the run (setup, the final drain): the poison and bounds checks
+  // of a cell access; false (the outcome recorded) when it is out of
+  // bounds.
   bool cell_outside_run(const void* location, std::size_t size) noexcept;
-  // Why a cell access of `size` bytes at `location` is out of bounds, or
-  // "" (then the block it is in is cached).
-  std::string cell_error(const void* location, std::size_t size);
+  // Why a cell access of `size` bytes at `location` is out of bounds.
+  std::string cell_error(const void* location, std::size_t size) const;
   // "40 bytes, allocated by thread 0 after step 12, freed by thread 1
   // after step 20"; describe_block: "block 3 (" that ")".
   static std::string block_history(const Block& block);
