@@ -6,7 +6,7 @@
  */
 import type { RunResult, Scenario } from '../native/index.js';
 import type { FailureFile } from './failure_file.js';
-import { describeAccess } from './render.js';
+import { describeAccess, isBlockRow } from './render.js';
 
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
@@ -53,9 +53,10 @@ export function renderHtml(failure: FailureFile, run: RunResult, traced: RunResu
   const steps = (traced.trace ?? [])
     .map((e) => {
       const cells = Array.from({ length: threads }, (_, t) => `<td class="t${t % 4}">${t === e.thread ? escape(describeAccess(e, scenario.memoryModel === 'tso')) : ''}</td>`).join('');
-      const cls = [e.thread !== last && last !== -1 ? 'switch' : '', e.step === mark ? 'broke' : ''].join(' ').trim();
+      const block = isBlockRow(e); // not a step: no step number
+      const cls = [e.thread !== last && last !== -1 ? 'switch' : '', e.step === mark && !block ? 'broke' : ''].join(' ').trim();
       last = e.thread;
-      return `<tr class="${cls}"><th>${e.step}</th>${cells}</tr>`;
+      return `<tr class="${cls}"><th>${block ? '' : e.step}</th>${cells}</tr>`;
     })
     .join('\n');
   return `<!doctype html>

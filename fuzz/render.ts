@@ -3,7 +3,8 @@
  * per thread, `op(arg): result`), then the interleaving, one row per step:
  * an operation's call and its result, each access (reads as `x ➜ v`, writes
  * as `x = v`, read-modify-writes as `x ➜ v = w`; under TSO buffered stores
- * and their flushes), a `switch` row where
+ * and their flushes), each block allocated or freed during the run (rows
+ * without a step number: `free block1 (24 bytes)`), a `switch` row where
  * another thread takes over, and the step where the run broke marked ✗.
  *
  * @example
@@ -12,6 +13,8 @@
  */
 import type { HistoryEntry, PendingEntry, RunResult, Scenario, TraceEntry } from '../native/index.js';
 
+/** A block allocated or freed: a row of the trace that is not a step. */
+export const isBlockRow = (e: TraceEntry) => e.access === 'allocate' || e.access === 'free';
 const describeResult = (r: HistoryEntry['result']) => (r === undefined ? '-' : r === null ? 'empty' : String(r));
 const describeCall = (op: string, arg: number | undefined) => `${op}(${arg ?? ''})`;
 
@@ -45,29 +48,42 @@ export function renderScenarioTable(scenario: Scenario, run: RunResult): string 
  * One access as the interleaving shows it: `x ➜ v`, `x = v`, `x ➜ v = w`;
  * under TSO (`tso`) a store that waits in its thread's buffer reads
  * `x = v (buffered)` and the step where it reaches memory `flush x = v`;
- * under C11 a load of an older store than the newest `x ➜ v (stale)`, and
- * a store placed before a newer one in modification order
- * `x = v (before a newer store)`.
+ * under C11 a load of an older store than the newest names the store it
+ * missed, `x ➜ 0 (stale: missed x = 1 by thread 0 at step 5)` (with more
+ * than one newer store, `missed 2 newer stores, the newest x = 2 by ...`),
+ * and a store placed before a newer one in modification order names it,
+ * `x = 1 (before a newer store: x = 2 by thread 1 at step 6)`; a block
+ * allocated or freed
+ * `allocate block2 (24 bytes)`, `free block1 (24 bytes)`.
  */
 export function describeAccess(e: TraceEntry, tso = false): string {
   const where = e.location ?? '';
   const order = e.order === 'relaxed' || e.order === 'seq_cst' ? '' : ` (${e.order})`;
+  // The newest store, which a stale access missed (or went before).
+  const newest = (m: NonNullable<TraceEntry['missed']>, one: string, many: string) =>
+    `${m.newer > 1 ? `${many} ${m.newer} newer stores, the newest` : one} ${where} = ${m.value} by thread ${m.thread} at step ${m.step}`;
+  const stale = !e.stale ? '' : e.missed === undefined ? ' (stale)' : ` (stale: ${newest(e.missed, 'missed', 'missed')})`;
   switch (e.access) {
     case 'load':
     case 'cell-read':
     case 'wait':
-      return `${where} ➜ ${e.read ?? '?'}${order}${e.stale ? ' (stale)' : ''}`; // ?: not performed (freed memory)
+      return `${where} ➜ ${e.read ?? '?'}${order}${stale}`; // ?: not performed (freed memory)
     case 'store':
-    case 'cell-write':
-      return `${where} = ${e.written ?? '?'}${order}${tso && e.order !== 'seq_cst' ? ' (buffered)' : ''}${e.stale ? ' (before a newer store)' : ''}`;
+    case 'cell-write': {
+      const before = !e.stale ? '' : e.missed === undefined ? ' (before a newer store)' : ` (${newest(e.missed, 'before a newer store:', 'before')})`;
+      return `${where} = ${e.written ?? '?'}${order}${tso && e.order !== 'seq_cst' ? ' (buffered)' : ''}${before}`;
+    }
     case 'flush':
       return `flush ${where} = ${e.written}${order}`;
     case 'rmw':
-      return `${where} ➜ ${e.read ?? '?'} = ${e.written ?? '?'}${order}`;
+      return `${where} ➜ ${e.read ?? '?'} = ${e.written ?? '?'}${order}${stale}`;
     case 'cas-fail':
-      return `${where} ➜ ${e.read}, CAS fails${order}`;
+      return `${where} ➜ ${e.read}, CAS fails${order}${stale}`;
     case 'fence':
       return `fence ${e.order}`;
+    case 'allocate':
+    case 'free':
+      return `${e.access} block${e.block} (${e.bytes} bytes)`;
     default:
       return `${e.access}${where ? ' ' + where : ''}`;
   }
@@ -89,21 +105,41 @@ export function renderInterleaving(scenario: Scenario, run: RunResult, markStep:
   const row = (step: string, thread: number, text: string) => rows.push([step, ...Array.from({ length: threads }, (_, t) => (t === thread ? text : ''))]);
   let last = -1;
   const begun = new Set<string>();
-  const callsBy = (t: number, step: number) =>
-    ops.filter((o) => o.entry.thread === t && o.entry.call < step && !begun.has(`${t}.${o.entry.index}`)).sort((p, q) => p.entry.index - q.entry.index);
-  for (const e of run.trace) {
+  const ended = new Set<string>();
+  const trace = run.trace;
+  // Calls not yet shown that began before this row: before its step, or (a block row, which is no
+  // step) up to the call that allocated or freed it.
+  const callsBefore = (e: TraceEntry) =>
+    ops
+      .filter((o) => o.entry.thread === e.thread && !begun.has(`${e.thread}.${o.entry.index}`))
+      .filter((o) => (isBlockRow(e) ? e.call !== undefined && o.entry.index <= e.call : o.entry.call < e.step))
+      .sort((p, q) => p.entry.index - q.entry.index);
+  // A call that returned at this row's step returns after it, unless a block row of the same call
+  // (a free after its last access) follows at the same step.
+  const freesLater = (i: number, index: number) => {
+    for (let j = i + 1; j < trace.length && trace[j]!.step === trace[i]!.step; j++) {
+      const f = trace[j]!;
+      if (f.thread === trace[i]!.thread && isBlockRow(f) && f.call === index) return true;
+    }
+    return false;
+  };
+  trace.forEach((e, i) => {
     if (last !== -1 && e.thread !== last) row('', last, 'switch');
-    for (const o of callsBy(e.thread, e.step)) {
+    for (const o of callsBefore(e)) {
       begun.add(`${e.thread}.${o.entry.index}`);
       row('', e.thread, describeCall(o.entry.op, o.arg));
     }
-    row(String(e.step) + (e.step === markStep ? ' ✗' : ''), e.thread, `  ${describeAccess(e, scenario.memoryModel === 'tso')}`);
+    const step = isBlockRow(e) ? '' : String(e.step) + (e.step === markStep ? ' ✗' : '');
+    row(step, e.thread, `  ${describeAccess(e, scenario.memoryModel === 'tso')}`);
     for (const o of ops) {
       const h = o.entry as HistoryEntry;
-      if (o.returned && h.thread === e.thread && h.return === e.step) row('', e.thread, `  → ${describeResult(h.result)}`);
+      const key = `${h.thread}.${h.index}`;
+      if (!o.returned || h.thread !== e.thread || h.return !== e.step || ended.has(key) || freesLater(i, h.index)) continue;
+      ended.add(key);
+      row('', e.thread, `  → ${describeResult(h.result)}`);
     }
     last = e.thread;
-  }
+  });
   // Ops that ran no step at all.
   for (const o of ops) {
     if (!begun.has(`${o.entry.thread}.${o.entry.index}`)) {

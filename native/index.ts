@@ -222,17 +222,33 @@ export interface Outcome {
 /**
  * One step: an access to a location. Pointers read as "null", "block3+16" or "external";
  * node indices as a number or "nil"; tagged head words as "index#tag".
+ *
+ * Two kinds of row are not steps: `allocate` and `free`, a block taken or given back by the
+ * thread during the run (`block` 3 is the one pointers show as "block3+..."), with its size in
+ * `bytes` and the index of the thread's operation that did it in `call`; their `step` is the
+ * number of steps done before them, and they have no location or order.
  */
 export interface TraceEntry {
   step: number;
   thread: number;
   location?: string;
-  access: 'load' | 'store' | 'rmw' | 'cas-fail' | 'fence' | 'cell-read' | 'cell-write' | 'spin' | 'wait' | 'notify' | 'flush';
-  order: 'relaxed' | 'consume' | 'acquire' | 'release' | 'acq_rel' | 'seq_cst';
+  access: 'load' | 'store' | 'rmw' | 'cas-fail' | 'fence' | 'cell-read' | 'cell-write' | 'spin' | 'wait' | 'notify' | 'flush' | 'allocate' | 'free';
+  /** Every access has one; allocate and free rows do not. */
+  order?: 'relaxed' | 'consume' | 'acquire' | 'release' | 'acq_rel' | 'seq_cst';
   read?: number | string;
   written?: number | string;
   /** C11: a load read a store older than the newest, or a store went before a newer one in modification order. */
   stale?: true;
+  /**
+   * With `stale`: the newest store to the location in modification order, which the access missed
+   * (or went before): the thread and step that made it and its value; `newer`: how many stores are
+   * newer than the one read (than the store itself, for a store), this one the newest of them.
+   */
+  missed?: { thread: number; step: number; value: number | string; newer: number };
+  /** allocate and free: the block's number, its size, and the index of the thread's operation (absent outside one). */
+  block?: number;
+  bytes?: number;
+  call?: number;
 }
 
 export interface RunResult {

@@ -188,6 +188,14 @@ Napi::Object to_js(Napi::Env env, const ScenarioSpec& spec,
       e.Set("thread", t.thread);
       if (t.location != ~0u) e.Set("location", r.locations[t.location]);
       e.Set("access", access_name(t.access));
+      if (t.access == Access::kAllocate || t.access == Access::kFree) {
+        // Not a step: `step` counts the steps before it.
+        e.Set("block", t.block);
+        e.Set("bytes", Napi::Number::New(env, static_cast<double>(t.bytes)));
+        if (t.call >= 0) e.Set("call", t.call);
+        trace.Set(static_cast<std::uint32_t>(i), e);
+        continue;
+      }
       e.Set("order", order_name(t.order));
       const LabelFormat format = t.location == ~0u
                                      ? LabelFormat::kNumber
@@ -196,7 +204,18 @@ Napi::Object to_js(Napi::Env env, const ScenarioSpec& spec,
         e.Set("read", trace_value(env, t.read, t.pointer, format));
       if (t.has_written)
         e.Set("written", trace_value(env, t.written, t.pointer, format));
-      if (t.stale) e.Set("stale", true);
+      if (t.stale) {
+        e.Set("stale", true);
+        // The newest store, which it missed (or went before).
+        Napi::Object missed = Napi::Object::New(env);
+        missed.Set("thread", t.missed_thread);
+        missed.Set("step",
+                   Napi::Number::New(env, static_cast<double>(t.missed_step)));
+        missed.Set("value", trace_value(env, t.missed_value, t.missed_pointer,
+                                        format));
+        missed.Set("newer", t.missed_newer);
+        e.Set("missed", missed);
+      }
       trace.Set(static_cast<std::uint32_t>(i), e);
     }
     out.Set("trace", trace);

@@ -201,6 +201,24 @@ describe('outcomes', () => {
     expect(a.runScenario({ ...scenario, variant: 'correct' }).outcome.kind).toBe('ok');
   });
 
+  it('memory-error: a cell index out of its array is caught before the access, not a crash', () => {
+    // store-cell(i) writes cell i of the litmus target's 4-cell array (block 0), whatever i is.
+    const run = (index: number) => a.runScenario({ target: 'litmus', threads: [[{ op: 'store-cell', arg: 0 }, { op: 'store-cell', arg: index }]], trace: true });
+    expect(run(3).outcome.kind).toBe('ok');
+    const past = run(4);
+    expect(past.outcome).toEqual({
+      kind: 'memory-error',
+      step: 2,
+      thread: 0,
+      message: 'cell access out of bounds: offset 32 (8 bytes) is past the end of block 0 (32 bytes, allocated at setup)',
+    });
+    expect(past.history).toHaveLength(1);
+    expect(past.trace?.at(-1)).toMatchObject({ step: 2, thread: 0, access: 'cell-write', location: 'cell[4]' });
+    expect(run(-1).outcome.message).toBe('cell access out of bounds: offset -8 (8 bytes) is before the start of block 0 (32 bytes, allocated at setup)');
+    // Far from every block (there may be no memory there at all).
+    expect(run(2 ** 40).outcome).toMatchObject({ kind: 'memory-error', message: expect.stringContaining('outside every block allocated in this run') });
+  });
+
   it('assertion: the untagged stack\'s ABA breaks an invariant, which exhaustive search finds', () => {
     const scenario = {
       target: 'tagged-stack',

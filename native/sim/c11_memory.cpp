@@ -150,11 +150,11 @@ void C11Memory::places(int thread, const void* address, std::size_t size,
 
 bool C11Memory::store(int thread, const void* address, std::uint32_t at,
                       std::uint64_t bytes, std::memory_order order,
-                      std::int64_t traced, bool pointer) {
+                      std::int64_t traced, bool pointer, std::uint64_t step) {
   const std::uint32_t loc = ids_.at(address);
   const bool newest = at == stores_[loc].size();
   ThreadState& t = threads_[static_cast<std::size_t>(thread)];
-  insert(loc, at, {bytes, kNone, traced, pointer});
+  insert(loc, at, {bytes, kNone, traced, pointer, false, thread, step});
   raise(t.view, loc, at);
   stores_[loc][at].message = releases(order) ? message_of(t.view) : t.released;
   if (order == std::memory_order_seq_cst) raise(sc_, loc, at);
@@ -168,7 +168,7 @@ const C11Memory::Store& C11Memory::before(const void* address,
 
 bool C11Memory::rmw(int thread, const void* address, std::uint32_t at,
                     bool writes, std::uint64_t bytes, std::memory_order order,
-                    std::int64_t traced, bool pointer) {
+                    std::int64_t traced, bool pointer, std::uint64_t step) {
   const std::uint32_t loc = ids_.at(address);
   ThreadState& t = threads_[static_cast<std::size_t>(thread)];
   const bool newest = at == stores_[loc].size();
@@ -178,7 +178,7 @@ bool C11Memory::rmw(int thread, const void* address, std::uint32_t at,
   if (order == std::memory_order_seq_cst) raise(sc_, loc, at - 1);
   acquire(t, read.message, order);
   if (!writes) return false;
-  insert(loc, at, {bytes, kNone, traced, pointer, true});
+  insert(loc, at, {bytes, kNone, traced, pointer, true, thread, step});
   raise(t.view, loc, at);
   // Ours continues the release sequence of the store it read.
   std::uint32_t message = releases(order) ? message_of(t.view) : kNone;

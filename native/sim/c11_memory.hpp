@@ -54,6 +54,10 @@ public:
     std::int64_t traced;   // the value as traces show it
     bool pointer;
     bool rmw = false; // written by a read-modify-write: nothing goes before
+    // Who wrote it, at which step (for traces); -1: the location's value
+    // before the run touched it.
+    int thread = -1;
+    std::uint64_t step = 0;
   };
   // The stores a load may read: count of them, oldest first.
   struct Visible {
@@ -82,11 +86,11 @@ public:
   void places(int thread, const void* address, std::size_t size,
               const void* memory, std::memory_order order,
               std::vector<std::uint32_t>& out);
-  // A store of `bytes` at mo position `at` (one of `places`); returns
-  // whether it is the newest, so memory holds it.
+  // A store of `bytes` at mo position `at` (one of `places`), step `step`
+  // of the run; returns whether it is the newest, so memory holds it.
   bool store(int thread, const void* address, std::uint32_t at,
              std::uint64_t bytes, std::memory_order order, std::int64_t traced,
-             bool pointer);
+             bool pointer, std::uint64_t step);
   // The store a read-modify-write placed at `at` (one of `places`) reads:
   // the one right before it.
   const Store& before(const void* address, std::uint32_t at) const;
@@ -97,7 +101,15 @@ public:
   // store, so memory holds it.
   bool rmw(int thread, const void* address, std::uint32_t at, bool writes,
            std::uint64_t bytes, std::memory_order order, std::int64_t traced,
-           bool pointer);
+           bool pointer, std::uint64_t step);
+  // The newest store at `address` (met before), and how many stores it
+  // holds: what a stale read missed, for traces.
+  const Store& newest(const void* address) const {
+    return stores_[ids_.at(address)].back();
+  }
+  std::uint32_t count(const void* address) const {
+    return static_cast<std::uint32_t>(stores_[ids_.at(address)].size());
+  }
   void fence(int thread, std::memory_order order);
 
   // Happens-before between calls, by vector clocks that travel with the

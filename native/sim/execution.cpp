@@ -196,16 +196,20 @@ void Execution::flush_one(int id) {
   }
   --buffered_;
   if (poisoned_blocks_ != 0) {
-    const Block* block = find_block(b.location);
+    const Block* block = block_holding(b.location);
     if (block != nullptr && block->poisoned && block->freed_by != id) {
       Thread& running = threads_[static_cast<std::size_t>(current_)];
       current_ = id; // the outcome names the store's thread
       ++step_;
       if (tracing_) record_trace(b.location, Access::kFlush, b.order);
+      // Built in a call of its own: stop never returns, so no temporary of
+      // this frame would be destroyed.
       stop(OutcomeKind::kMemoryError,
-           "a buffered store of thread " + std::to_string(id) +
-               " reached block " + std::to_string(block->id) +
-               " after it was freed",
+           [&] {
+             return "a buffered store of thread " + std::to_string(id) +
+                    " reached block " + std::to_string(block->id) +
+                    " after it was freed (" + block_history(*block) + ")";
+           }(),
            running);
     }
   }
@@ -263,7 +267,18 @@ void Execution::c11_load(const void* location, void* out, std::size_t size,
       c11_.take(current_, v, static_cast<std::uint32_t>(choice), order);
   std::memcpy(out, &s.bytes, size);
   if (tracing_ && choice != static_cast<int>(v.count) - 1)
-    result_.trace.back().stale = true;
+    traced_stale(location, v.count - 1 - static_cast<std::uint32_t>(choice));
+}
+
+void Execution::traced_stale(const void* location, std::uint32_t newer) {
+  TraceEntry& e = result_.trace.back();
+  const C11Memory::Store& missed = c11_.newest(location);
+  e.stale = true;
+  e.missed_thread = missed.thread;
+  e.missed_step = missed.step;
+  e.missed_value = missed.traced;
+  e.missed_pointer = missed.pointer;
+  e.missed_newer = newer;
 }
 
 void Execution::c11_store(void* location, const void* value, std::size_t size,
@@ -271,13 +286,13 @@ void Execution::c11_store(void* location, const void* value, std::size_t size,
                           bool pointer) {
   std::uint64_t bytes = 0;
   std::memcpy(&bytes, value, size);
-  const bool newest =
-      c11_.store(current_, location, c11_place(location, size, order), bytes,
-                 order, traced, pointer);
+  const std::uint32_t at = c11_place(location, size, order);
+  const bool newest = c11_.store(current_, location, at, bytes, order, traced,
+                                 pointer, step_);
   if (newest) {
     std::memcpy(location, value, size);
-  } else if (tracing_) {
-    result_.trace.back().stale = true; // placed before a newer store
+  } else if (tracing_) { // placed before newer stores
+    traced_stale(location, c11_.count(location) - 1 - at);
   }
 }
 
@@ -287,7 +302,8 @@ void Execution::c11_rmw_read(const void* location, void* out, std::size_t size,
   rmw_at_ = c11_place(location, size, order);
   std::memcpy(out, &c11_.before(location, rmw_at_).bytes, size);
   // Not the newest store: it goes before a newer one.
-  if (tracing_ && rmw_at_ != places_.back()) result_.trace.back().stale = true;
+  if (tracing_ && rmw_at_ != places_.back())
+    traced_stale(location, c11_.count(location) - rmw_at_);
 }
 
 void Execution::c11_rmw_write(void* location, const void* value,
@@ -296,13 +312,14 @@ void Execution::c11_rmw_write(void* location, const void* value,
   std::uint64_t bytes = 0;
   std::memcpy(&bytes, value, size);
   if (c11_.rmw(current_, location, rmw_at_, true, bytes, order, traced,
-               pointer)) {
+               pointer, step_)) {
     std::memcpy(location, value, size); // memory holds the newest store
   }
 }
 
 void Execution::c11_rmw_fail(std::memory_order order) {
-  c11_.rmw(current_, rmw_location_, rmw_at_, false, 0, order, 0, false);
+  c11_.rmw(current_, rmw_location_, rmw_at_, false, 0, order, 0, false,
+           step_);
 }
 
 void Execution::c11_fence(std::memory_order order) {
@@ -362,44 +379,153 @@ void Execution::assertion_failed(const std::string& message) {
 const Execution::Block* Execution::find_block(const void* p) const noexcept {
   const auto address = reinterpret_cast<std::uintptr_t>(p);
   auto it = blocks_.upper_bound(address);
+  // In the red zone before the next block?
+  if (it != blocks_.end() && address >= it->second.raw) return &it->second;
   if (it == blocks_.begin()) return nullptr;
   --it;
-  return address < it->second.end ? &it->second : nullptr;
+  return address < it->second.limit ? &it->second : nullptr;
+}
+
+const Execution::Block*
+Execution::block_holding(const void* p) const noexcept {
+  const Block* block = find_block(p);
+  const auto address = reinterpret_cast<std::uintptr_t>(p);
+  return block != nullptr && address >= block->start && address < block->end
+             ? block
+             : nullptr;
+}
+
+std::string Execution::block_history(const Block& block) {
+  std::string s = std::to_string(block.end - block.start) + " bytes, ";
+  s += block.allocated_by < 0
+           ? std::string("allocated at setup")
+           : "allocated by thread " + std::to_string(block.allocated_by) +
+                 " after step " + std::to_string(block.allocated_at);
+  if (block.poisoned) {
+    s += block.freed_by < 0 ? std::string(", freed")
+                            : ", freed by thread " +
+                                  std::to_string(block.freed_by) +
+                                  " after step " +
+                                  std::to_string(block.freed_at);
+  }
+  return s;
+}
+
+std::string Execution::describe_block(const Block& block) {
+  return "block " + std::to_string(block.id) + " (" + block_history(block) +
+         ")";
 }
 
 void Execution::check_poison(const void* location, Access access,
                              std::memory_order order) {
   if (location == nullptr) return;
-  const Block* block = find_block(location);
+  const Block* block = block_holding(location);
   if (block == nullptr || !block->poisoned) return;
   ++step_; // the access that touches it is this step, traced, not performed
   if (tracing_) record_trace(location, access, order);
-  stop(OutcomeKind::kMemoryError,
-       "an access touched block " + std::to_string(block->id) + " (offset " +
+  stop(OutcomeKind::kMemoryError, [&] { // (as in flush_one)
+    return "an access touched block " + std::to_string(block->id) +
+           " (offset " +
            std::to_string(reinterpret_cast<std::uintptr_t>(location) -
                           block->start) +
-           ") after it was freed");
+           ") after it was freed (" + block_history(*block) + ")";
+  }());
 }
 
 void Execution::check_outside_run(const void* location) noexcept {
   if (location == nullptr || result_.outcome.kind != OutcomeKind::kOk) return;
-  const Block* block = find_block(location);
+  const Block* block = block_holding(location);
   if (block != nullptr && block->poisoned) {
     result_.outcome = {OutcomeKind::kMemoryError, step_, -1,
-                       "reading the final state touched freed block " +
-                           std::to_string(block->id)};
+                       "reading the final state touched freed " +
+                           describe_block(*block)};
   }
 }
 
+bool Execution::find_cell_block(const void* location,
+                                std::size_t size) noexcept {
+  const Block* block = find_block(location);
+  const auto at = reinterpret_cast<std::uintptr_t>(location);
+  if (block == nullptr || at < block->start || at + size > block->end)
+    return false;
+  if (!block->poisoned) { // (a poisoned one is check_poison's to report)
+    checked_[1] = checked_[0];
+    checked_[0] = {block->start, block->end};
+  }
+  return true;
+}
+
+std::string Execution::cell_error(const void* location,
+                                  std::size_t size) const {
+  const Block* block = find_block(location);
+  const auto at = reinterpret_cast<std::uintptr_t>(location);
+  const std::string bytes = " (" + std::to_string(size) + " bytes)";
+  if (block == nullptr) {
+    return "cell access out of bounds: a cell" + bytes +
+           " outside every block allocated in this run (a wild index or "
+           "pointer)";
+  }
+  if (at < block->start) {
+    return "cell access out of bounds: offset -" +
+           std::to_string(block->start - at) + bytes +
+           " is before the start of " + describe_block(*block);
+  }
+  return "cell access out of bounds: offset " +
+         std::to_string(at - block->start) + bytes + " is past the end of " +
+         describe_block(*block);
+}
+
+void Execution::check_cell(const void* location, std::size_t size) {
+  if (!find_cell_block(location, size))
+    stop(OutcomeKind::kMemoryError, cell_error(location, size));
+}
+
+bool Execution::cell_outside_run(const void* location,
+                                 std::size_t size) noexcept {
+  if (poisoned_blocks_ != 0) check_outside_run(location);
+  if (in_checked_block(location, size) || find_cell_block(location, size))
+    return true;
+  if (result_.outcome.kind == OutcomeKind::kOk) {
+    const char* when = mode_ == Mode::kSetup ? "setting the target up: "
+                       : mode_ == Mode::kFinal
+                           ? "reading the final state: "
+                           : "tearing the target down: ";
+    result_.outcome = {OutcomeKind::kMemoryError, step_, -1,
+                       when + cell_error(location, size)};
+  }
+  return false;
+}
+
+namespace {
+// Red zones: before a block, this much (rounded up to its alignment);
+// after it, as much as the block itself, at least kMinRedZone and at most
+// kMaxRedZone, so that an index up to twice its array's length lands in
+// the block's own red zone.
+constexpr std::size_t kMinRedZone = 64;
+constexpr std::size_t kMaxRedZone = 64 * 1024;
+} // namespace
+
 void* Execution::allocate(std::size_t bytes, std::size_t alignment) noexcept {
-  void* p = ::operator new (bytes, std::align_val_t{alignment}, std::nothrow);
-  if (p == nullptr) return nullptr;
+  const std::size_t before =
+      (kMinRedZone + alignment - 1) / alignment * alignment;
+  const std::size_t after = std::clamp(bytes, kMinRedZone, kMaxRedZone);
+  if (bytes > SIZE_MAX - before - after) return nullptr;
+  void* raw = ::operator new (before + bytes + after,
+                              std::align_val_t{alignment}, std::nothrow);
+  if (raw == nullptr) return nullptr;
+  const auto base = reinterpret_cast<std::uintptr_t>(raw);
+  const std::uintptr_t start = base + before;
   // Zeroed: what a C11 load of memory no constructor wrote reads, the same
   // in every run.
+  void* p = reinterpret_cast<void*>(start);
   std::memset(p, 0, bytes);
-  const auto start = reinterpret_cast<std::uintptr_t>(p);
-  blocks_[start] = {start, start + bytes, next_block_id_++,
-                    false, alignment,     -1};
+  const bool running = mode_ == Mode::kRunning;
+  Block& b = blocks_[start];
+  b = {start, start + bytes, base, start + bytes + after, next_block_id_++,
+       false, alignment};
+  b.allocated_by = running ? current_ : -1;
+  b.allocated_at = step_;
+  if (running && tracing_) record_block(Access::kAllocate, b);
   return p;
 }
 
@@ -410,10 +536,12 @@ void Execution::deallocate(void* p, std::size_t,
     ::operator delete (p, std::align_val_t{alignment});
     return;
   }
+  checked_[0] = checked_[1] = {}; // a cached block may be this one
   // Before and after the run nothing else can hold the block: free it.
   if (mode_ == Mode::kSetup || mode_ == Mode::kTeardown) {
     if (it->second.poisoned) --poisoned_blocks_;
-    ::operator delete (p, std::align_val_t{alignment});
+    ::operator delete (reinterpret_cast<void*>(it->second.raw),
+                       std::align_val_t{alignment});
     blocks_.erase(it);
     return;
   }
@@ -421,14 +549,17 @@ void Execution::deallocate(void* p, std::size_t,
   if (!it->second.poisoned) {
     it->second.poisoned = true;
     it->second.freed_by = mode_ == Mode::kRunning ? current_ : -1;
+    it->second.freed_at = step_;
     ++poisoned_blocks_;
+    if (mode_ == Mode::kRunning && tracing_)
+      record_block(Access::kFree, it->second);
   }
 }
 
 void Execution::free_poisoned() noexcept {
   for (auto it = blocks_.begin(); it != blocks_.end();) {
     if (it->second.poisoned) {
-      ::operator delete (reinterpret_cast<void*>(it->first),
+      ::operator delete (reinterpret_cast<void*>(it->second.raw),
                          std::align_val_t{it->second.alignment});
       it = blocks_.erase(it);
     } else {
@@ -436,15 +567,63 @@ void Execution::free_poisoned() noexcept {
     }
   }
   poisoned_blocks_ = 0;
+  checked_[0] = checked_[1] = {};
 }
 
 void Execution::label(const void* location, const char* name, long index,
                       long group, LabelFormat format) noexcept {
   if (!tracing_) return; // names only appear in traces
-  std::string text = name;
+  std::string text = label_prefix_ + name;
   if (group >= 0) text += std::to_string(group);
+  const std::size_t base = text.size();
   if (index >= 0) text += "[" + std::to_string(index) + "]";
-  labels_[location] = {std::move(text), format};
+  labels_[location] = {std::move(text), format, base, index};
+}
+
+std::string Execution::extrapolated_label(const void* location,
+                                          const Block& block,
+                                          LabelFormat& format) const {
+  const auto at = reinterpret_cast<std::intptr_t>(location);
+  // The labelled elements in the block, array by array (by base name):
+  // two of one array give its stride.
+  struct Seen {
+    const Label* label;
+    std::intptr_t at;
+  };
+  std::map<std::string, Seen> first;
+  for (const auto& [where, label] : labels_) {
+    const auto p = reinterpret_cast<std::intptr_t>(where);
+    if (label.index < 0 || p < static_cast<std::intptr_t>(block.start) ||
+        p >= static_cast<std::intptr_t>(block.end))
+      continue;
+    const std::string base = label.text.substr(0, label.base);
+    auto [seen, fresh] = first.try_emplace(base, Seen{&label, p});
+    if (fresh || label.index == seen->second.label->index) continue;
+    const std::intptr_t span = p - seen->second.at;
+    const long steps = label.index - seen->second.label->index;
+    if (span % steps != 0) continue;
+    const std::intptr_t stride = span / steps;
+    const std::intptr_t offset = at - seen->second.at;
+    if (stride == 0 || offset % stride != 0) continue;
+    format = label.format;
+    return base + "[" +
+           std::to_string(seen->second.label->index + offset / stride) + "]";
+  }
+  return {};
+}
+
+void Execution::push_label_scope(const char* name, long index) noexcept {
+  if (!tracing_) return;
+  label_scopes_.push_back(label_prefix_.size());
+  label_prefix_ += name;
+  if (index >= 0) label_prefix_ += std::to_string(index);
+  label_prefix_ += '.';
+}
+
+void Execution::pop_label_scope() noexcept {
+  if (!tracing_ || label_scopes_.empty()) return;
+  label_prefix_.resize(label_scopes_.back());
+  label_scopes_.pop_back();
 }
 
 std::uint32_t Execution::location_id(const void* location) {
@@ -455,12 +634,17 @@ std::uint32_t Execution::location_id(const void* location) {
     std::string name;
     LabelFormat format = LabelFormat::kNumber;
     if (auto label = labels_.find(location); label != labels_.end()) {
-      name = label->second.first;
-      format = label->second.second;
+      name = label->second.text;
+      format = label->second.format;
+    } else if (block != nullptr &&
+               !(name = extrapolated_label(location, *block, format))
+                    .empty()) {
+      // ring4[4]: one past the ring of 4
     } else if (block != nullptr) {
-      name = "block" + std::to_string(block->id) + "+" +
-             std::to_string(reinterpret_cast<std::uintptr_t>(location) -
-                            block->start);
+      const auto at = reinterpret_cast<std::uintptr_t>(location);
+      name = "block" + std::to_string(block->id) +
+             (at >= block->start ? "+" + std::to_string(at - block->start)
+                                 : "-" + std::to_string(block->start - at));
     } else {
       name = "L" + std::to_string(result_.locations.size());
     }
@@ -478,6 +662,19 @@ void Execution::record_trace(const void* location, Access access,
   e.location = location == nullptr ? ~0u : location_id(location);
   e.access = access;
   e.order = order;
+  result_.trace.push_back(e);
+}
+
+void Execution::record_block(Access access, const Block& block) {
+  TraceEntry e{};
+  e.step = step_;
+  e.thread = current_;
+  e.location = ~0u;
+  e.access = access;
+  e.order = std::memory_order_relaxed; // (none: not an access)
+  e.block = block.id;
+  e.bytes = block.end - block.start;
+  e.call = threads_[static_cast<std::size_t>(current_)].in_flight;
   result_.trace.push_back(e);
 }
 
@@ -507,7 +704,9 @@ void Execution::traced_cas_failure(std::int64_t read) noexcept {
 std::int64_t Execution::encode_pointer(const void* p) const noexcept {
   if (p == nullptr) return 0;
   const Block* block = find_block(p);
-  if (block == nullptr) return -1; // outside every tracked block
+  // Outside every tracked block (or before one: in its red zone).
+  if (block == nullptr || reinterpret_cast<std::uintptr_t>(p) < block->start)
+    return -1;
   return (static_cast<std::int64_t>(block->id) + 1) << 32 |
          static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(p) -
                                    block->start);
@@ -546,7 +745,8 @@ RunResult Simulator::run(const InstanceFactory& make,
   }
   strategy.begin(n);
   if (limits.memory_model == MemoryModel::kC11) ex.c11_.reset(n);
-  if (n > 0) {
+  // A cell out of bounds while setting up recorded a memory error: no run.
+  if (n > 0 && ex.result_.outcome.kind == OutcomeKind::kOk) {
     ex.mode_ = Execution::Mode::kRunning;
     ex.current_ = 0;
     ex.threads_[0].fresh = false; // thread 0's first point chooses
@@ -633,6 +833,10 @@ const char* access_name(Access access) {
     return "notify";
   case Access::kFlush:
     return "flush";
+  case Access::kAllocate:
+    return "allocate";
+  case Access::kFree:
+    return "free";
   }
   return "unknown";
 }

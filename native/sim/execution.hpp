@@ -119,6 +119,25 @@ public:
     if (tracing_) record_trace(location, access, order);
   }
 
+  // A cell access (Sync::cell load or store) of `size` bytes at
+  // `location`: a scheduling point, as `point`, and a bounds check. Cells
+  // are slot and node memory, taken through Sync::allocate, so a cell
+  // must lie wholly inside a live block: one in a block's red zone (an
+  // index past either end of its array), or in no block at all, is a
+  // `memory-error` naming the block, and the access is not performed.
+  // During the run that stops the run; outside it (setup, the final
+  // drain) it records the outcome and returns false: the caller skips
+  // the access.
+  bool cell_point(const void* location, std::size_t size, Access access) {
+    if (mode_ != Mode::kRunning) [[unlikely]]
+      return cell_outside_run(location, size);
+    point(location, access, std::memory_order_relaxed);
+    // The access is this step, traced; out of bounds, the run stops before
+    // it is performed.
+    if (!in_checked_block(location, size)) [[unlikely]]
+      check_cell(location, size);
+    return true;
+  }
   // After the access, when tracing: what it read and wrote.
   bool tracing() const noexcept { return tracing_ && mode_ == Mode::kRunning; }
   void traced_read(std::int64_t v) noexcept;
@@ -174,9 +193,13 @@ public:
   // atomic::notify_one / notify_all on `location`.
   void wake(const void* location, bool all) noexcept;
 
-  // Names `location` in traces: name, name[index], name<group>[index].
+  // Names `location` in traces: name, name[index], name<group>[index],
+  // after the prefix of the label scopes open (Sync::LabelScope).
   void label(const void* location, const char* name, long index, long group,
              LabelFormat format) noexcept;
+  // Opens a label scope: "name<index>." before every label until closed.
+  void push_label_scope(const char* name, long index) noexcept;
+  void pop_label_scope() noexcept;
 
   void* allocate(std::size_t bytes, std::size_t alignment) noexcept;
   void deallocate(void* p, std::size_t bytes, std::size_t alignment) noexcept;
@@ -219,17 +242,28 @@ private:
     Execution* execution = nullptr;
     int id = 0;
   };
+  // A block from allocate: [start, end) as asked for, inside the memory
+  // [raw, limit) taken for it, whose rest is red zones (before and
+  // after: never written, so that an index a little out of its array's
+  // range lands in its own block's red zone, not in another block).
   struct Block {
     std::uintptr_t start;
     std::uintptr_t end;
+    std::uintptr_t raw;
+    std::uintptr_t limit;
     std::uint32_t id;
     bool poisoned;
     std::size_t alignment;
+    // The thread that allocated it during the run (-1: at setup), and the
+    // steps done then.
+    int allocated_by = -1;
+    std::uint64_t allocated_at = 0;
     // The thread that freed it during the run, or -1. Under TSO its own
     // stores to the block may still be buffered: they land in memory no
     // one may read (x86 keeps them before anything that publishes the
     // free), so only another thread's buffered store there is an error.
     int freed_by = -1;
+    std::uint64_t freed_at = 0; // the steps done when it was freed
   };
 
   Execution(Fiber& main, Instance* instance, Strategy& strategy,
@@ -276,10 +310,49 @@ private:
   void check_poison(const void* location, Access access,
                     std::memory_order order);
   void check_outside_run(const void* location) noexcept;
+  // Whether a cell of `size` bytes at `location` lies in one of the two
+  // live blocks the last cell checks found (the common case: a structure
+  // works on one or two arrays at a time, slots and links).
+  bool in_checked_block(const void* location, std::size_t size) const noexcept {
+    const auto at = reinterpret_cast<std::uintptr_t>(location);
+    return (at >= checked_[0].start && at + size <= checked_[0].end) ||
+           (at >= checked_[1].start && at + size <= checked_[1].end);
+  }
+  // Whether a cell lies inside a block, which it then caches (a live one:
+  // an access to a poisoned one is check_poison's to report).
+  bool find_cell_block(const void* location, std::size_t size) noexcept;
+  // During the run, a cell that missed the cached blocks: caches its
+  // block, or stops the run with a memory error (cell_error).
+  void check_cell(const void* location, std::size_t size);
+  // Outside the run (setup, the final drain): the poison and bounds checks
+  // of a cell access; false (the outcome recorded) when it is out of
+  // bounds.
+  bool cell_outside_run(const void* location, std::size_t size) noexcept;
+  // Why a cell access of `size` bytes at `location` is out of bounds.
+  std::string cell_error(const void* location, std::size_t size) const;
+  // "40 bytes, allocated by thread 0 after step 12, freed by thread 1
+  // after step 20"; describe_block: "block 3 (" that ")".
+  static std::string block_history(const Block& block);
+  static std::string describe_block(const Block& block);
+  // The block whose memory (red zones included) holds `p`, or nullptr.
   const Block* find_block(const void* p) const noexcept;
+  // The same, only where `p` is inside the block proper.
+  const Block* block_holding(const void* p) const noexcept;
   void record_trace(const void* location, Access access,
                     std::memory_order order);
+  // C11: the current trace entry read an older store than the newest at
+  // `location` (`newer` stores are newer), or went before newer stores.
+  void traced_stale(const void* location, std::uint32_t newer);
+  // A row of the trace for `block` allocated or freed by the running
+  // thread (kAllocate, kFree): not a step.
+  void record_block(Access access, const Block& block);
   std::uint32_t location_id(const void* location);
+  // The name of an unlabelled location in `block`'s red zone (a cell past
+  // either end of an array): the array's label with the index it would
+  // have, "ring4[4]", when labelled elements of the array show the stride;
+  // else "".
+  std::string extrapolated_label(const void* location, const Block& block,
+                                 LabelFormat& format) const;
   void free_poisoned() noexcept;
 
   static thread_local Execution* t_current_;
@@ -305,10 +378,25 @@ private:
   std::vector<int> fallbacks_; // beside result_.choices, for trimming
   RunResult result_;
   std::map<std::uintptr_t, Block> blocks_; // by start address
+  // The live blocks the last two cell checks found, newest first
+  // ([0, 0): none).
+  struct Range {
+    std::uintptr_t start = 0;
+    std::uintptr_t end = 0;
+  };
+  Range checked_[2];
   std::uint32_t next_block_id_ = 0;
   std::size_t poisoned_blocks_ = 0;
   std::unordered_map<const void*, std::uint32_t> location_ids_;
-  std::unordered_map<const void*, std::pair<std::string, LabelFormat>> labels_;
+  struct Label {
+    std::string text;   // as traces show it: base[index]
+    LabelFormat format;
+    std::size_t base;   // text's length before "[index]"
+    long index;         // -1: none
+  };
+  std::unordered_map<const void*, Label> labels_;
+  std::string label_prefix_;             // the open label scopes
+  std::vector<std::size_t> label_scopes_; // label_prefix_'s length before each
 };
 
 // Owns the fibers, which it reuses from run to run.

@@ -17,7 +17,8 @@ enum class OutcomeKind : std::uint8_t {
   kDeadlock,    // no thread runnable, some blocked
   kStepLimit,   // the run exceeded max_steps: a livelock, or too long
   kAssertion,   // LOCKSTEP_DEBUG_ASSERT or check_invariants failed
-  kMemoryError, // a freed (poisoned) block was touched
+  kMemoryError, // a freed (poisoned) block was touched, or a cell out of
+                // bounds (outside the block it falls in)
 };
 const char* outcome_name(OutcomeKind kind);
 
@@ -41,6 +42,9 @@ enum class Access : std::uint8_t {
   kWait,   // atomic::wait
   kNotify, // atomic::notify_one / notify_all
   kFlush,  // TSO: a buffered store reaches memory
+  // Not accesses, never scheduling points: rows of the trace only.
+  kAllocate, // a block allocated during the run
+  kFree,     // a block freed during the run (poisoned until it ends)
 };
 
 // What a load may read. kSc: the last store. kTso: as x86 — each thread's
@@ -109,6 +113,21 @@ struct TraceEntry {
   bool pointer = false; // read and written are encoded pointers
   bool stale = false;   // C11: the load read a store older than the newest
   std::int64_t read = 0, written = 0;
+  // C11, when stale: the newest store to the location in modification
+  // order (what memory holds), which the access did not read or went
+  // before — its thread, step and value — and how many stores are newer
+  // than the one it read (or than it, for a store).
+  int missed_thread = -1;
+  std::uint64_t missed_step = 0;
+  std::int64_t missed_value = 0;
+  bool missed_pointer = false;
+  std::uint32_t missed_newer = 0;
+  // kAllocate and kFree, rows that are not steps (`step`: the steps done
+  // before them): the block, its size in bytes, and the thread's call
+  // that did it (its index in the thread's list; -1: none).
+  std::uint32_t block = 0;
+  std::uint64_t bytes = 0;
+  int call = -1;
 };
 
 struct RunResult {

@@ -15,8 +15,10 @@
 // holds the newest store. Outside a run (while a target is set up or its
 // final state read) the accesses are direct.
 // allocate/deallocate go through the Execution, which keeps freed blocks
-// poisoned until the run ends; assertion_failed ends the run with an
-// `assertion` outcome instead of aborting the process.
+// poisoned until the run ends and puts red zones around each block, so
+// that a cell access past either end of its array, or into a freed block,
+// is a `memory-error` outcome instead of a crash; assertion_failed ends
+// the run with an `assertion` outcome instead of aborting the process.
 //
 //   lockstep::ChaseLevDeque<std::int64_t, lockstep::SimSync> deque(2);
 #pragma once
@@ -256,7 +258,10 @@ struct SimSync {
 
   // Slot and node memory: every read and write is a scheduling point too,
   // so an interleaving between a slot write and the publishing store (the
-  // Charm++ #1345 shape) is reachable.
+  // Charm++ #1345 shape) is reachable. A cell lives in memory from
+  // allocate (a structure's slot and node arrays); every access is checked
+  // against the block it falls in, and one outside it (an index past
+  // either end of the array) is a memory error, not performed.
   template <class U> class cell {
     static_assert(std::is_trivially_copyable_v<U>,
                   "a cell holds a trivially copyable value");
@@ -269,8 +274,9 @@ struct SimSync {
 
     U load() const noexcept {
       sim::Execution* ex = sim::Execution::current();
-      if (ex != nullptr)
-        ex->point(this, sim::Access::kCellRead, std::memory_order_relaxed);
+      if (ex != nullptr &&
+          !ex->cell_point(this, sizeof(U), sim::Access::kCellRead))
+        return U(); // out of bounds, outside the run: recorded, not read
       const U v = sim::detail::read(ex, value_, std::memory_order_relaxed);
       if (ex != nullptr && ex->tracing())
         ex->traced_read(sim::detail::encode(*ex, v));
@@ -278,8 +284,9 @@ struct SimSync {
     }
     void store(U value) noexcept {
       sim::Execution* ex = sim::Execution::current();
-      if (ex != nullptr)
-        ex->point(this, sim::Access::kCellWrite, std::memory_order_relaxed);
+      if (ex != nullptr &&
+          !ex->cell_point(this, sizeof(U), sim::Access::kCellWrite))
+        return; // out of bounds, outside the run: recorded, not written
       sim::detail::write(ex, value_, value, std::memory_order_relaxed, true);
     }
 
@@ -310,6 +317,23 @@ struct SimSync {
       ex->label(location, name, index, group, format);
     }
   }
+
+  // See StdSync::LabelScope.
+  class LabelScope {
+  public:
+    explicit LabelScope(const char* name, long index = -1) noexcept
+        : ex_(sim::Execution::current()) {
+      if (ex_ != nullptr) ex_->push_label_scope(name, index);
+    }
+    ~LabelScope() {
+      if (ex_ != nullptr) ex_->pop_label_scope();
+    }
+    LabelScope(const LabelScope&) = delete;
+    LabelScope& operator=(const LabelScope&) = delete;
+
+  private:
+    sim::Execution* ex_;
+  };
 
   static void* allocate(std::size_t bytes, std::size_t alignment) noexcept {
     if (sim::Execution* ex = sim::Execution::current()) {

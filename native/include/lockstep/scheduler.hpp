@@ -191,22 +191,30 @@ public:
         records_(make_array<Sync, Record>(max_tasks_), Free{max_tasks_}),
         pool_(records_ != nullptr ? records_.get() : throw std::bad_alloc(),
               max_tasks_ * sizeof(Record), sizeof(Record), alignof(Record)),
-        injection_(Bugs::kInjectionRoundedUp
-                       ? std::bit_ceil(o.injection_capacity)
-                       : o.injection_capacity) {
-    for (std::size_t i = 0; i < max_tasks_; ++i)
-      Sync::label(&records_[i].pending, "pending", static_cast<long>(i));
+        injection_(make_injection(Bugs::kInjectionRoundedUp
+                                      ? std::bit_ceil(o.injection_capacity)
+                                      : o.injection_capacity)) {
+    for (std::size_t i = 0; i < max_tasks_; ++i) {
+      const typename Sync::LabelScope task("task", static_cast<long>(i));
+      Sync::label(&records_[i].pending, "pending"); // task3.pending
+    }
     for (std::size_t w = 0; w < workers_; ++w) {
+      // worker1.top, worker1.ring32[0], worker1.parked, ...
+      const typename Sync::LabelScope worker("worker", static_cast<long>(w));
       auto& slot = slots_.emplace_back(std::make_unique<Slot>(
           o.deque_capacity, workers_, pool_, o.cache_capacity));
-      Sync::label(&slot->parked, "parked", static_cast<long>(w));
+      Sync::label(&slot->parked, "parked");
+      Sync::label(&slot->ran, "ran");
     }
     for (std::size_t w = 0; w < workers_; ++w)
       for (std::size_t v = 0; v < workers_; ++v)
         slots_[w]->thieves.push_back(slots_[v]->deque.stealer());
     Sync::label(&sleepers_.value, "sleepers");
     Sync::label(&outstanding_.value, "outstanding");
+    Sync::label(&submitting_.value, "submitting");
+    Sync::label(&dropped_.value, "dropped");
     Sync::label(&stopping_, "stopping");
+    Sync::label(&cancel_, "cancel");
   }
   ~Scheduler() {
     for (auto& slot : slots_)
@@ -425,6 +433,11 @@ private:
           throw std::invalid_argument("Scheduler: victim out of range");
     }
     return o.victims;
+  }
+  // The injection queue, its labels under "injection." (injection.head).
+  static MpmcQueue<std::uint32_t, Sync> make_injection(std::size_t capacity) {
+    const typename Sync::LabelScope scope("injection");
+    return MpmcQueue<std::uint32_t, Sync>(capacity);
   }
   static std::size_t checked_tasks(std::size_t n) {
     if (n == 0 || n > (std::size_t{1} << 24))

@@ -9,6 +9,7 @@
 //   Sync::spin_hint()          inside retry loops
 //   Sync::allocate/deallocate  the structures' only heap calls
 //   Sync::label                names a location for the simulator's traces
+//   Sync::LabelScope           prefixes the labels made while it lives
 //   Sync::assertion_failed     where LOCKSTEP_DEBUG_ASSERT reports
 // StdSync maps these onto the standard library. The simulator's policy
 // (SimSync) makes each of them a scheduling point over the same source.
@@ -103,6 +104,15 @@ struct StdSync {
   static void label(const void* /*location*/, const char* /*name*/,
                     long /*index*/ = -1, long /*group*/ = -1,
                     LabelFormat /*format*/ = LabelFormat::kNumber) noexcept {}
+  // While it lives, labels read "name<index>.label" (worker1.top: worker
+  // 1's deque's top), so that two structures of one kind, or a part of a
+  // larger one, can be told apart in traces. Nothing in production.
+  class LabelScope {
+  public:
+    explicit LabelScope(const char* /*name*/, long /*index*/ = -1) noexcept {}
+    LabelScope(const LabelScope&) = delete;
+    LabelScope& operator=(const LabelScope&) = delete;
+  };
 
   // Returns nullptr when the memory cannot be had; never throws.
   static void* allocate(std::size_t bytes, std::size_t alignment) noexcept {

@@ -2,14 +2,19 @@
 // (initially 0) and one op per access kind and memory order, so that the
 // classic litmus tests (SB, MP, LB, IRIW, ...) are scenarios like any
 // other, and the simulator can be tested on its own. Its final items are
-// the values of x, y and z.
+// the values of x, y and z. One more op, store-cell(i), stores 1 in cell i
+// of an array of 4 cells, whatever i is: the simulator's bounds check of
+// cell accesses (an i outside 0..3 is a `memory-error`).
 //
 //   SB: threads [[store-x.sc 1, load-y.sc], [store-y.sc 1, load-x.sc]]
 //   a release sequence: [[store-x.rlx 1, store-y.rel 1], [fadd-y.rlx 1],
 //                        [load-y.acq, load-x.rlx]]
 #include <array>
+#include <cstdint>
+#include <new>
 
 #include "lockstep/debug_assert.hpp"
+#include "lockstep/storage.hpp"
 #include "sim/sim_sync.hpp"
 #include "sim/targets.hpp"
 
@@ -26,8 +31,11 @@ enum class Kind : std::uint8_t {
   kSpinUntil,
   kWaitUntil,
   kNotify,
-  kAssertZero
+  kAssertZero,
+  kStoreCell
 };
+
+constexpr std::size_t kCells = 4; // store-cell's array
 struct LitmusOp {
   Kind kind;
   int location; // 0..2, or -1 for a fence
@@ -103,6 +111,13 @@ const std::vector<LitmusOp>& litmus_ops(std::vector<OpInfo>* infos) {
       ops.push_back({Kind::kFence, -1, order});
       names.push_back({std::string("fence.") + suffix, false, {0}, "nothing"});
     }
+    ops.push_back({Kind::kStoreCell, -1, std::memory_order_relaxed});
+    names.push_back({"store-cell",
+                     true,
+                     {0},
+                     "nothing; stores 1 in cell `arg` of an array of 4 "
+                     "cells (an index outside 0..3 is a memory error: the "
+                     "simulator's bounds check)"});
   }
   if (infos != nullptr) *infos = names;
   return ops;
@@ -110,7 +125,19 @@ const std::vector<LitmusOp>& litmus_ops(std::vector<OpInfo>* infos) {
 
 class LitmusInstance final : public Instance {
 public:
-  explicit LitmusInstance(const TargetSetup&) : ops_(litmus_ops(nullptr)) {}
+  explicit LitmusInstance(const TargetSetup&)
+      : ops_(litmus_ops(nullptr)),
+        cells_(make_array<SimSync, SimSync::cell<Value>>(kCells)) {
+    if (cells_ == nullptr) throw std::bad_alloc();
+    const char* names[] = {"x", "y", "z"};
+    for (std::size_t l = 0; l < locations_.size(); ++l)
+      SimSync::label(&locations_[l], names[l]);
+    for (std::size_t i = 0; i < kCells; ++i)
+      SimSync::label(&cells_[i], "cell", static_cast<long>(i));
+  }
+  ~LitmusInstance() override { destroy_array<SimSync>(cells_, kCells); }
+  LitmusInstance(const LitmusInstance&) = delete;
+  LitmusInstance& operator=(const LitmusInstance&) = delete;
 
   OpResult call(int, const Call& c) noexcept override {
     const LitmusOp& op = ops_[c.op];
@@ -146,6 +173,14 @@ public:
       LOCKSTEP_DEBUG_ASSERT(SimSync, v == 0, "litmus: the location is not 0");
       return OpResult::none();
     }
+    case Kind::kStoreCell: {
+      // Any index, in unsigned arithmetic (no pointer overflow): the cell
+      // access itself is what the simulator checks.
+      const auto at = reinterpret_cast<std::uintptr_t>(cells_) +
+                      static_cast<std::uintptr_t>(c.arg) * sizeof(*cells_);
+      reinterpret_cast<SimSync::cell<Value>*>(at)->store(1);
+      return OpResult::none();
+    }
     }
     return OpResult::none();
   }
@@ -160,6 +195,7 @@ public:
 private:
   const std::vector<LitmusOp>& ops_;
   std::array<SimSync::atomic<Value>, 3> locations_{};
+  SimSync::cell<Value>* cells_;
 };
 
 } // namespace
