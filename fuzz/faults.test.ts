@@ -159,10 +159,11 @@ async function inject(kind: Kind, at: number, rem: number): Promise<void> {
   const base = ['fuzz', '--jobs', '2', '--seed', String(rem), '--out', dir, '--hang-timeout', '2s'];
   if (kind.startsWith('worker-')) {
     // A worker killed or stopped from outside at a random moment: recorded with the case it ran (or as dying between cases); the campaign ends as planned.
-    const r = await campaign([...base, '--time', '4s', '--target', 'mpmc-queue,chase-lev-deque,tagged-stack'], {}, async (pid) => {
-      await sleep(at);
+    const r = await campaign([...base, '--time', '3s', '--target', 'mpmc-queue,chase-lev-deque,tagged-stack'], {}, async (pid) => {
+      await sleep(Math.min(at, 2400)); // inside the 3 s campaign
       const worker = childrenOf(pid)[0];
-      if (worker !== undefined) process.kill(worker, signalOf[kind]!);
+      expect(worker, 'a worker to inject the fault into').toBeDefined();
+      process.kill(worker!, signalOf[kind]!);
     });
     expectExit(r.code, [0, 1, 5]);
     const s = summaryIn(dir);
@@ -228,7 +229,7 @@ async function inject(kind: Kind, at: number, rem: number): Promise<void> {
     // The disk fills while failures are saved: each one that cannot be written is printed whole on stderr, no temporary file is left, exit 4.
     const small = smallDisk(dir);
     const r = await campaign(
-      [...base, '--time', '8s', '--target', 'chase-lev-deque,mpsc-queue,mpmc-queue,arena', '--variant', 'mutants', '--keep-going', '--out', small.dir],
+      [...base, '--time', '5s', '--target', 'chase-lev-deque,mpsc-queue,mpmc-queue,arena', '--variant', 'mutants', '--keep-going', '--out', small.dir],
       small.env,
     );
     expectExit(r.code, [4]);
