@@ -5,13 +5,14 @@
  * runs to the first failure (time includes starting the worker), the check
  * that failed and the shrunk size. Each mutant runs under the strongest
  * memory model that can show it (sc, else tso, else c11), or `memoryModel` when given,
- * with mixed strategies (or the one MUTANT_SEARCH names for it);
+ * with mixed strategies (or the one its target's spec names for it);
  * mutants it cannot show are listed with the reason instead of run.
  */
 import { runCampaign } from './campaign.js';
 import { deriveSeed } from './seeds.js';
 import { addon, type MemoryModel } from '../native/index.js';
-import { MEMORY_MODELS, MUTANT_SEARCH, mutantModel, WEAKEST_MODEL } from '../properties/_internals/simulation.js';
+import { MEMORY_MODELS, mutantModel } from '../properties/_internals/simulation.js';
+import { variantNeeds } from '../properties/_internals/specs.js';
 
 export interface MutantRow {
   target: string;
@@ -46,7 +47,7 @@ export async function runMutants(o: {
   const pairs = o.targets.flatMap((target) => (variants.get(target) ?? []).map((variant) => ({ target, variant })));
   for (const pair of pairs) {
     const needs = mutantModel(pair.target, pair.variant);
-    const weakest = WEAKEST_MODEL[`${pair.target}/${pair.variant}`];
+    const { weakest, search } = variantNeeds(pair.target, pair.variant);
     const model = o.memoryModel ?? ('model' in needs ? needs.model : weakest!.model);
     const row: MutantRow = { ...pair, memoryModel: model, repeat: o.repeat };
     if ('skip' in needs && o.memoryModel === undefined) {
@@ -57,7 +58,7 @@ export async function runMutants(o: {
       const seconds: number[] = [];
       const runs: number[] = [];
       for (let r = 0; r < o.repeat; r++) {
-        const strategy = MUTANT_SEARCH[`${pair.target}/${pair.variant}`]?.strategy ?? 'mixed';
+        const strategy = search?.strategy ?? 'mixed';
         const summary = await runCampaign({ pairs: [pair], strategy, memoryModel: model as MemoryModel, seconds: o.seconds, jobs: o.jobs, seed: deriveSeed(o.seed, r), out: o.out, stopAtFirstFailure: true, writeSummary: false });
         const p = summary.pairs[0]!;
         if (p.firstFailureSeconds !== undefined) {

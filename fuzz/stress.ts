@@ -15,14 +15,13 @@ import type { History, Operation } from '../models/history.js';
 import type { MonitorVerdict } from '../models/stress_history.js';
 import { toHistory, violationWindow } from '../models/violation_window.js';
 import { addon, type StressRun, type StressRunOptions, type StressStuck, type StressTarget } from '../native/index.js';
+import { SPECS } from '../properties/_internals/specs.js';
 import { writeAtomically } from './atomic_write.js';
 
-/** Each stress target, the monitor that checks it, and what that monitor checks. */
-export const STRESS_TARGETS: Record<StressTarget, { monitor: MonitorName; checks: string }> = {
-  'mpmc-queue': { monitor: 'queue', checks: 'FIFO queue (queue monitor)' },
-  'chase-lev-deque': { monitor: 'deque', checks: 'owner LIFO, thieves FIFO (deque monitor)' },
-  'tagged-stack': { monitor: 'stack', checks: 'LIFO stack (stack monitor)' },
-};
+/** Each stress target (a target whose spec names a monitor), the monitor that checks it, and what that monitor checks. */
+export const STRESS_TARGETS: Readonly<Record<StressTarget, { monitor: MonitorName; checks: string }>> = Object.fromEntries(
+  Object.values(SPECS).flatMap((s) => (s.stress === undefined ? [] : [[s.name, s.stress] as const])),
+) as Record<StressTarget, { monitor: MonitorName; checks: string }>;
 
 /** A run the watchdog stopped: some thread completed no operation for the progress timeout. */
 export interface NoProgressVerdict {

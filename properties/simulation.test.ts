@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 
 import { addon } from '../native/index.js';
 import { runOptions } from './_internals/run_options.js';
-import { MUTANT_SEARCH, mutantModel, report, SIMULATED_MODELS, simulationProperty, SPECS } from './_internals/simulation.js';
+import { mutantModel, report, SIMULATED_MODELS, simulationProperty, SPECS } from './_internals/simulation.js';
+import { variantNeeds } from './_internals/specs.js';
 
 const targets = addon()
   .listTargets()
@@ -31,8 +32,8 @@ describe.each(targets)('$name', (target) => {
     // Under tso a bug may need a store to stay buffered across a switch and
     // others flushed: random and PCT schedules (mixed) find those sooner
     // than generated choice lists, which seldom flush at the right points.
-    // A few bugs need a deeper search (MUTANT_SEARCH says why).
-    const search = MUTANT_SEARCH[`${target.name}/${variant}`];
+    // A few bugs need a deeper search (their target's spec says why).
+    const { search } = variantNeeds(target.name, variant);
     const limits = { ...(needs.model === 'sc' ? {} : { memoryModel: needs.model, strategy: 'mixed' as const }), ...(search ? { strategy: search.strategy } : {}) };
     const numRuns = search?.numRuns ?? (needs.model === 'sc' ? 20_000 : 50_000);
     it(`${variant}: caught under ${needs.model}, with a shrunk counterexample`, () => {

@@ -1,14 +1,90 @@
 // targets.cpp — the registry and role assignment (see targets.hpp).
 #include "sim/targets.hpp"
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
 namespace lockstep::sim {
 
-const std::vector<TargetInfo>& targets() {
-  static const std::vector<TargetInfo> all = {
-      chase_lev_deque_target(), mpmc_queue_target(), mpsc_queue_target(),
-      tagged_stack_target(),    arena_target(),      block_pool_target(),
-      scheduler_target(),       litmus_target()};
+namespace {
+
+struct Registration {
+  TargetMaker make;
+  const char* where;
+};
+
+// Function-local, so that registrations from any file's static
+// initialisation find it constructed.
+std::vector<Registration>& registrations() {
+  static std::vector<Registration> all;
   return all;
+}
+
+std::string check(const std::vector<TargetInfo>& all,
+                  const std::vector<std::string>& where) {
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const TargetInfo& t = all[i];
+    if (t.name.empty()) return where[i] + ": a target without a name";
+    if (t.ops.empty() || t.roles.empty() || t.variants.empty() || !t.make)
+      return where[i] + ": target '" + t.name +
+             "' has no ops, roles, variants or factory";
+    for (std::size_t j = 0; j < i; ++j) {
+      if (all[j].name == t.name)
+        return "target '" + t.name + "' is registered twice: in " +
+               where[j] + " and in " + where[i];
+    }
+  }
+  return {};
+}
+
+struct Built {
+  std::vector<TargetInfo> targets;
+  std::string problem;
+};
+
+const Built& built() {
+  static const Built b = [] {
+    Built out;
+    std::vector<std::string> where;
+    for (const Registration& r : registrations()) {
+      out.targets.push_back(r.make());
+      where.emplace_back(r.where);
+    }
+    out.problem = check(out.targets, where);
+    // Name order: the same whatever order the files were linked in.
+    std::vector<std::size_t> order(out.targets.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return out.targets[a].name < out.targets[b].name;
+    });
+    std::vector<TargetInfo> sorted;
+    for (std::size_t i : order)
+      sorted.push_back(std::move(out.targets[i]));
+    out.targets = std::move(sorted);
+    return out;
+  }();
+  return b;
+}
+
+} // namespace
+
+bool register_target(TargetMaker make, const char* where) noexcept {
+  registrations().push_back({make, where});
+  return true;
+}
+
+std::string registry_problem() { return built().problem; }
+
+const std::vector<TargetInfo>& targets() {
+  const Built& b = built();
+  if (!b.problem.empty()) {
+    std::fprintf(stderr, "lockstep: the target registry is broken: %s\n",
+                 b.problem.c_str());
+    std::abort();
+  }
+  return b.targets;
 }
 
 const TargetInfo* find_target(std::string_view name) {

@@ -2,8 +2,9 @@
 // litmus target that tests the simulator itself) with its operations, the
 // roles its threads take, its setup parameters and its variants, and a
 // factory that sets it up (the SimSync instantiation of the variant) for
-// one run. listTargets() in the addon returns this metadata, so the suite
-// generates scenarios for any target generically.
+// one run; one file per target in targets/, each registering itself
+// (LOCKSTEP_TARGET). listTargets() in the addon returns this metadata, so
+// the suite generates scenarios for any target generically.
 //
 //   const TargetInfo* deque = find_target("chase-lev-deque");
 //   std::vector<int> roles;
@@ -74,15 +75,26 @@ std::string assign_roles(const TargetInfo& target,
                          const std::vector<std::vector<Call>>& threads,
                          std::vector<int>& roles);
 
-// The registrations, one per file in targets/.
-TargetInfo chase_lev_deque_target();
-TargetInfo mpmc_queue_target();
-TargetInfo mpsc_queue_target();
-TargetInfo tagged_stack_target();
-TargetInfo arena_target();
-TargetInfo block_pool_target();
-TargetInfo scheduler_target();
-TargetInfo litmus_target();
+// The registry. A target registers itself in its own file, once, after the
+// function that builds its TargetInfo:
+//   TargetInfo ring_target() { TargetInfo t; t.name = "ring"; ...; return t; }
+//   LOCKSTEP_TARGET(ring_target);
+// targets() builds every registered TargetInfo at its first call and keeps
+// them in name order; nothing else lists the targets (the build compiles
+// every file of targets/, and the addon's listTargets() is this list).
+using TargetMaker = TargetInfo (*)();
+// Records `make` (from `where`, for messages); true, so it can initialise
+// a static. Registrations made after targets()'s first call are an error
+// that targets() does not see: register at static initialisation.
+bool register_target(TargetMaker make, const char* where) noexcept;
+// What is wrong with the registry ("" if nothing): two targets of one
+// name, a target without a name, ops, roles or variants. targets() aborts
+// with this message; the native tests check it stays "".
+std::string registry_problem();
+
+#define LOCKSTEP_TARGET(make)                                                  \
+  [[maybe_unused]] static const bool lockstep_registered_##make =              \
+      ::lockstep::sim::register_target(&make, __FILE__)
 
 // Variant rows from a structure's variant list (its Bugs types), with the
 // factory `make_for<Bugs>()` gives for each, into `variants` and `makers`.

@@ -98,6 +98,20 @@ std::string serialize(const RunResult& r) {
 
 } // namespace
 
+LOCKSTEP_TEST("semantics/the registry: every target once, in name order") {
+  // Each file of native/sim/targets/ registers itself (LOCKSTEP_TARGET).
+  CHECK_EQ(registry_problem(), std::string());
+  std::vector<std::string> names;
+  for (const TargetInfo& t : targets())
+    names.push_back(t.name);
+  const std::vector<std::string> want = {
+      "arena",      "block-pool", "chase-lev-deque", "litmus",
+      "mpmc-queue", "mpsc-queue", "scheduler",       "tagged-stack"};
+  CHECK(names == want);
+  CHECK(find_target("mpmc-queue") == &targets()[4]);
+  CHECK(find_target("queue") == nullptr);
+}
+
 LOCKSTEP_TEST("semantics/SB under SC: never (0, 0), all 6 interleavings") {
   Simulator sim;
   Plan p = plan("litmus", "correct",

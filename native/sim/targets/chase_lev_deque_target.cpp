@@ -92,4 +92,6 @@ TargetInfo chase_lev_deque_target() {
   return t;
 }
 
+LOCKSTEP_TARGET(chase_lev_deque_target);
+
 } // namespace lockstep::sim

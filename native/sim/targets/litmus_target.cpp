@@ -215,4 +215,6 @@ TargetInfo litmus_target() {
   return t;
 }
 
+LOCKSTEP_TARGET(litmus_target);
+
 } // namespace lockstep::sim

@@ -345,4 +345,6 @@ TargetInfo scheduler_target() {
   return t;
 }
 
+LOCKSTEP_TARGET(scheduler_target);
+
 } // namespace lockstep::sim
