@@ -2,14 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['*.test.ts', 'native/**/*.test.ts', 'models/**/*.test.ts', 'properties/**/*.test.ts', 'fuzz/**/*.test.ts', 'cli/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['*.test.ts', 'examples/*.test.ts', 'native/**/*.test.ts', 'models/**/*.test.ts', 'properties/**/*.test.ts', 'fuzz/**/*.test.ts', 'cli/**/*.test.ts', 'bench/**/*.test.ts'],
     // Each test file in its own process: a native crash fails that file
     // loudly instead of taking the runner down.
     pool: 'forks',
     testTimeout: 60_000,
     coverage: {
       provider: 'v8',
-      include: ['native/**/*.ts', 'models/**/*.ts', 'properties/**/*.ts', 'fuzz/**/*.ts', 'cli/**/*.ts'],
+      include: ['index.ts', 'vitest.ts', 'native/**/*.ts', 'models/**/*.ts', 'properties/**/*.ts', 'fuzz/**/*.ts', 'cli/**/*.ts'],
       exclude: ['**/*.test.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'build/coverage',

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 
 import { folderProblem, fileProblem } from '../fuzz/atomic_write.js';
 import { addon, type MemoryModel } from '../native/index.js';
-import { SPECS } from '../properties/_internals/simulation.js';
+import { SPECS } from '../properties/_internals/specs.js';
 
 /** The exit codes, the same for every command (each command's help says which it uses). */
 export const EXIT = {
@@ -49,7 +49,10 @@ type Options = Record<string, { type: 'string' | 'boolean' }>;
  * (`--runs -5`) is taken as the flag's value, so that the flag's own check
  * says what is wrong with it.
  */
-export function parse<T extends Options>(command: string, args: string[], options: T, positionals = false) {
+/** What parse returns: each flag given, a string or a boolean as its type says; `help`; the positionals. */
+export type Parsed<T extends Options> = { values: { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } & { help?: boolean }; positionals: string[] };
+
+export function parse<T extends Options>(command: string, args: string[], options: T, positionals = false): Parsed<T> {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -59,7 +62,7 @@ export function parse<T extends Options>(command: string, args: string[], option
     } else joined.push(a);
   }
   try {
-    return parseArgs({ args: joined, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: positionals });
+    return parseArgs({ args: joined, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: positionals }) as Parsed<T>;
   } catch (e) {
     return usage(command, (e as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/, ''));
   }
