@@ -36,6 +36,14 @@ import { writeFailure, type FailureFile } from './failure_file.js';
 import { deriveSeed } from './seeds.js';
 import type { CaseRecord, Chunk, Found, ToWorker, WorkerMessage } from './worker.js';
 
+/**
+ * What {@link runCampaign} fuzzes and for how long: the (target, variant) pairs, the strategy
+ * and memory model, a time or run budget, the worker processes, the seed, where failures go,
+ * and callbacks for progress and failures.
+ *
+ * @example
+ * const options: CampaignOptions = { pairs: [{ target: 'mpmc-queue', variant: 'lap-dropped' }], strategy: 'mixed', runs: 2000, jobs: 2, seed: 7, out: '.failures' };
+ */
 export interface CampaignOptions {
   pairs: { target: string; variant: string }[];
   strategy: Strategy;
@@ -94,6 +102,15 @@ export interface Death {
   path?: string;
 }
 
+/**
+ * What a campaign did: its budget and runs, the distinct interleavings it tried, every failure
+ * it found (one file each), crashes, hangs and warnings, and per pair the runs to the first
+ * failure and its shrunk size. Also written as `summary-<campaign>.json` (docs/formats.md).
+ *
+ * @example
+ * const summary: Summary = await runCampaign(options);
+ * for (const f of summary.failures) console.log(`${f.target}/${f.variant}: ${f.check} → ${f.path}`);
+ */
 export interface Summary {
   format: 1;
   /** This campaign's id: its summary is summary-<campaign>.json. */
@@ -157,6 +174,16 @@ function campaignId(): string {
   return `${t}-${process.pid}`;
 }
 
+/**
+ * Runs a fuzz campaign: `jobs` worker processes fuzz the pairs until the budget is
+ * spent; each failure is shrunk, pinned to a choices list and written to `out` as it arrives;
+ * crashes and hangs become failure files too. Resolves to the {@link Summary}; rejects with a
+ * RangeError naming `runCampaign` for bad options, or a WriteError when `out` is not writable.
+ *
+ * @example
+ * const summary = await runCampaign({ pairs: [{ target: 'chase-lev-deque', variant: 'correct' }], strategy: 'mixed', seconds: 20, jobs: 2, seed: 7, out: '.failures' });
+ * process.exitCode = summary.failures.length > 0 ? 1 : 0;
+ */
 export async function runCampaign(o: CampaignOptions): Promise<Summary> {
   const shard = o.shard ?? { index: 1, count: 1 };
   const memoryModel = o.memoryModel ?? 'sc';

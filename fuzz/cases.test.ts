@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { addon, type Scenario } from '../native/index.js';
-import { verdictOf } from '../properties/_internals/simulation.js';
+import { verdictOf } from '../properties/scenarios.js';
 import { fewestPreemptions, minimizeChoices, pinDown, preemptions, runCase, type Failed } from './cases.js';
 
 const a = addon();

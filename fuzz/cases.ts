@@ -12,8 +12,15 @@
  */
 import { addon, type ExhaustiveResult, type RunResult, type Scenario } from '../native/index.js';
 import { renderFailure } from './render.js';
-import { verdictOf, type Broken } from '../properties/_internals/simulation.js';
+import { verdictOf, type Broken } from '../properties/scenarios.js';
 
+/**
+ * How a campaign schedules its cases: generated choices lists, random or PCT seeds, every
+ * schedule within a small preemption bound (exhaustive), or a mix of the first three.
+ *
+ * @example
+ * runCampaign({ ...options, strategy: 'pct' satisfies Strategy });
+ */
 export type Strategy = 'choices' | 'random' | 'pct' | 'exhaustive' | 'mixed';
 
 /** Exhaustive cases: schedules within this many preemptions, at most this many. */

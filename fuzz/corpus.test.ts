@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { addon } from '../native/index.js';
-import { mutantModel, verdictOf } from '../properties/_internals/simulation.js';
+import { mutantModel } from '../properties/_internals/mutant_models.js';
+import { verdictOf } from '../properties/scenarios.js';
 import { readFailure } from './failure_file.js';
 
 const dir = fileURLToPath(new URL('./corpus/', import.meta.url));

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 
 import { writeAtomically } from './atomic_write.js';
 
-import type { Check } from '../properties/_internals/simulation.js';
+import type { Check } from '../properties/scenarios.js';
 import type { Scenario } from '../native/index.js';
 
 export const FAILURE_FORMAT = 1;
@@ -37,6 +37,15 @@ export interface Found {
   at: string;
 }
 
+/**
+ * A failure file (docs/formats.md): the engine build, the target, variant and memory model,
+ * the check that broke and how, the shrunk scenario with the concrete choices that replay it,
+ * how it was found (strategy, fast-check's seed and path), its size and the rendered report.
+ *
+ * @example
+ * const f: FailureFile = readFailure('.failures/mpmc-queue.lap-dropped.assertion.4695aa8ba0.json');
+ * console.log(f.report);
+ */
 export interface FailureFile {
   format: typeof FAILURE_FORMAT;
   kind: 'lockstep-failure';
@@ -55,9 +64,22 @@ export interface FailureFile {
   report: string;
 }
 
+/**
+ * A failure file that cannot be read, is not one, or does not fit this build: the message
+ * names the file and the field.
+ *
+ * @example
+ * try { readFailure(path); } catch (e) { if (e instanceof FailureFileError) console.error(e.message); } // "x.json: field scenario.threads must be a list of at least one thread"
+ */
 export class FailureFileError extends Error {}
 
-/** The file name: target, variant, check and a hash of the shrunk scenario. */
+/**
+ * The file name of a failure: target, variant, check and a hash of the shrunk scenario, so
+ * that one failure found twice is kept once.
+ *
+ * @example
+ * failureName(readFailure(path)) === basename(path); // true: the name a campaign gave it
+ */
 export function failureName(f: Pick<FailureFile, 'target' | 'variant' | 'check' | 'scenario'>): string {
   const { threads, setup, schedule, memoryModel } = f.scenario;
   const model = memoryModel === undefined || memoryModel === 'sc' ? [] : [memoryModel]; // sc names as before tso existed
@@ -72,6 +94,9 @@ export function failureName(f: Pick<FailureFile, 'target' | 'variant' | 'check' 
  * Writes `f` into `dir` atomically, once: a valid file of the same name is
  * the same failure, kept (`fresh: false`); a damaged one is replaced
  * (`replaced: true`). Throws WriteError when the file cannot be written.
+ *
+ * @example
+ * const { path, fresh } = writeFailure('.failures', f); // fresh false: already there
  */
 export function writeFailure(dir: string, f: FailureFile): { path: string; fresh: boolean; replaced: boolean } {
   const path = join(dir, failureName(f));
@@ -89,7 +114,13 @@ export function writeFailure(dir: string, f: FailureFile): { path: string; fresh
   return { path, fresh: true, replaced };
 }
 
-/** Reads and checks a failure file; throws FailureFileError saying what is wrong. */
+/**
+ * Reads and checks a failure file; throws FailureFileError saying what is wrong.
+ *
+ * @example
+ * const f = readFailure('fuzz/corpus/chase-lev-deque.steal-reads-slot-after-cas.linearizability.96025eaa9d.json');
+ * f.check; // 'linearizability'
+ */
 export function readFailure(path: string): FailureFile {
   let text: string;
   try {

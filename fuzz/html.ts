@@ -39,6 +39,15 @@ ${rows}</table>
 `;
 }
 
+/**
+ * A failure as one self-contained HTML page (no scripts, no external files): the verdict
+ * `reproduced`, the scenario table and the interleaving as a timeline, one column per thread,
+ * switches shaded, the failing step marked.
+ *
+ * @example
+ * const f = readFailure(path);
+ * writeFileSync('failure.html', renderHtml(f, runScenario(f.scenario), runScenario({ ...f.scenario, trace: true }), 'reproduces'));
+ */
 export function renderHtml(failure: FailureFile, run: RunResult, traced: RunResult, reproduced: string): string {
   const scenario: Scenario = failure.scenario;
   const threads = scenario.threads.length;

@@ -11,7 +11,7 @@
 import { runCampaign } from './campaign.js';
 import { deriveSeed } from './seeds.js';
 import { addon, type MemoryModel } from '../native/index.js';
-import { MEMORY_MODELS, mutantModel } from '../properties/_internals/simulation.js';
+import { MEMORY_MODELS, mutantModel } from '../properties/_internals/mutant_models.js';
 import { variantNeeds } from '../properties/_internals/specs.js';
 
 export interface MutantRow {

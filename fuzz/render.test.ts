@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { addon, type RunResult, type Scenario, type ScenarioCall } from '../native/index.js';
-import { caseArbitrary, SPECS } from '../properties/_internals/simulation.js';
+import { SPECS } from '../properties/_internals/specs.js';
+import { caseArbitrary } from '../properties/scenarios.js';
 import { runOptions } from '../properties/_internals/run_options.js';
 import { describeAccess, renderInterleaving } from './render.js';
 

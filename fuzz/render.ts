@@ -152,7 +152,15 @@ export function renderInterleaving(scenario: Scenario, run: RunResult, markStep:
   );
 }
 
-/** The whole report: what broke, the scenario table and the interleaving. */
+/**
+ * The whole report in lincheck's layout: what broke, the scenario as a table (one column per
+ * thread, `op(arg): result`), then the interleaving from the `traced` run (the same scenario
+ * with `trace: true`), one row per step, the broken step marked ✗.
+ *
+ * @example
+ * const run = runScenario(scenario);
+ * const text = renderFailure(scenario, run, runScenario({ ...scenario, trace: true }), verdictOf(scenario, run)?.message ?? 'passes');
+ */
 export function renderFailure(scenario: Scenario, run: RunResult, traced: RunResult, what: string): string {
   const pending: PendingEntry[] = run.pending;
   return [

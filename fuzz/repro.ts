@@ -16,12 +16,18 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import { addon, addonBuildId, type MemoryModel } from '../native/index.js';
-import { verdictOf } from '../properties/_internals/simulation.js';
+import { verdictOf } from '../properties/scenarios.js';
 import { writeAtomically } from './atomic_write.js';
 import { FailureFileError, readFailure, type FailureFile } from './failure_file.js';
 import { renderCrashHtml, renderHtml } from './html.js';
 import { renderFailure } from './render.js';
 
+/**
+ * Options of {@link repro}.
+ *
+ * @example
+ * repro(path, { html: 'failure.html', memoryModel: 'sc', timeoutSeconds: 10 } satisfies ReproOptions);
+ */
 export interface ReproOptions {
   /** Also write the failure as a self-contained HTML page here. */
   html?: string;
@@ -31,6 +37,13 @@ export interface ReproOptions {
   timeoutSeconds?: number;
 }
 
+/**
+ * What {@link repro} found: whether the failure reproduces, and the text `lockstep repro`
+ * prints (the verdict, the scenario table, the interleaving).
+ *
+ * @example
+ * const { reproduces, text } = repro(path);
+ */
 export interface ReproResult {
   /** It failed again (under the file's model, or the one asked for). */
   reproduces: boolean;
@@ -39,6 +52,15 @@ export interface ReproResult {
 
 const CHILD = fileURLToPath(new URL('./replay_child.js', import.meta.url));
 
+/**
+ * Replays a failure file deterministically (what `lockstep repro` does): the verdict, then the
+ * report; a crash or hang is replayed in a child process with a time limit. Throws a
+ * FailureFileError for a malformed file or one that does not fit this build.
+ *
+ * @example
+ * const r = repro('.failures/x.json', { html: 'x.html' });
+ * r.reproduces; // true: it still fails
+ */
 export function repro(path: string, options: ReproOptions = {}): ReproResult {
   const read = readFailure(path);
   const other = options.memoryModel !== undefined && options.memoryModel !== read.memoryModel;

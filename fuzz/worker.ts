@@ -19,7 +19,7 @@
 import fc from 'fast-check';
 
 import { addon, addonBuildId, type MemoryModel, type Scenario, type TargetInfo } from '../native/index.js';
-import { caseArbitrary } from '../properties/_internals/simulation.js';
+import { caseArbitrary } from '../properties/scenarios.js';
 import { RecordWriter } from './case_record.js';
 import { onEveryRun, pinDown, runCase, type Strategy } from './cases.js';
 import { caseFailpoint } from './failpoints.js';

@@ -14,6 +14,12 @@ import { describeCall, type Input, type Model } from './model.js';
 
 export type ArenaState = readonly [used: number];
 
+/**
+ * Options of {@link arenaModel}.
+ *
+ * @example
+ * arenaModel({ bytes: 4096, alignment: 8 } satisfies ArenaModelConstraints);
+ */
 export interface ArenaModelConstraints {
   /** The arena's size in bytes. */
   bytes: number;
@@ -27,6 +33,14 @@ export function bumpFit(used: number, size: number, alignment: number, bytes: nu
   return start + size <= bytes ? start : null;
 }
 
+/**
+ * The arena's model: a bump allocator over `bytes` bytes; alloc(n) → the block's offset, or
+ * null when it does not fit. No relaxation. Throws a RangeError naming it for bad sizes.
+ *
+ * @example
+ * const m = arenaModel({ bytes: 16, alignment: 4 });
+ * m.step([1], { op: 'alloc', arg: 2 }); // [{ output: 4, state: [6] }]
+ */
 export function arenaModel(constraints: ArenaModelConstraints): Model<ArenaState> {
   const { bytes, alignment } = constraints;
   if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`arenaModel: bytes must be a non-negative integer, got ${bytes}`);

@@ -21,6 +21,12 @@ import { describeCall, type Input, type Model, type Outcome } from './model.js';
 
 export type BlockPoolState = readonly number[];
 
+/**
+ * Options of {@link blockPoolModel}.
+ *
+ * @example
+ * blockPoolModel({ blocks: 8, cached: true } satisfies BlockPoolModelConstraints);
+ */
 export interface BlockPoolModelConstraints {
   /** How many blocks the pool has. */
   blocks: number;
@@ -28,6 +34,14 @@ export interface BlockPoolModelConstraints {
   cached?: boolean;
 }
 
+/**
+ * The block pool's model: `blocks` blocks, each free or out; alloc → any free block (or null
+ * only when none is), free and pass → a block that is out (or null).
+ *
+ * @example
+ * const m = blockPoolModel({ blocks: 2 });
+ * m.step([1], { op: 'alloc' }); // [{ output: 0, state: [0, 1] }]
+ */
 export function blockPoolModel(constraints: BlockPoolModelConstraints): Model<BlockPoolState> {
   const { blocks, cached = false } = constraints;
   if (!Number.isSafeInteger(blocks) || blocks < 1) throw new RangeError(`blockPoolModel: blocks must be a positive integer, got ${blocks}`);

@@ -17,6 +17,12 @@ import type { Model } from './model.js';
 
 export type QueueState = CollectionState;
 
+/**
+ * Options of {@link boundedQueueModel}.
+ *
+ * @example
+ * boundedQueueModel({ capacity: 4, name: 'my-queue' } satisfies BoundedQueueModelConstraints);
+ */
 export interface BoundedQueueModelConstraints {
   /** How many items fit. */
   capacity: number;
@@ -24,6 +30,15 @@ export interface BoundedQueueModelConstraints {
   name?: string;
 }
 
+/**
+ * The bounded MPMC queue's model: a FIFO queue of `capacity` items (push → true, or false when
+ * full; pop → the oldest item, or null when empty), with the relaxations of Vyukov's queue: a
+ * pop may report empty while a push is in flight, a push full while a pop is. Throws a RangeError naming it for a capacity that is not a positive integer.
+ *
+ * @example
+ * const m = boundedQueueModel({ capacity: 2 });
+ * m.step(m.init(), { op: 'push', arg: 1 }); // [{ output: true, state: [1] }, { output: false, state: [], relaxed: { why: 'a pop has claimed ...', concurrentWith: ['pop'] } }]
+ */
 export function boundedQueueModel(constraints: BoundedQueueModelConstraints): Model<QueueState> {
   return boundedCollectionModel('boundedQueueModel', constraints.name ?? 'mpmc-queue', constraints.capacity, 'oldest', {
     emptyWhile: { why: 'a push has claimed the next ticket but not yet published its slot', concurrentWith: ['push'] },

@@ -14,11 +14,26 @@ import type { Model } from './model.js';
 
 export type StackState = CollectionState;
 
+/**
+ * Options of {@link boundedStackModel}.
+ *
+ * @example
+ * boundedStackModel({ capacity: 3 } satisfies BoundedStackModelConstraints);
+ */
 export interface BoundedStackModelConstraints {
   /** How many items fit. */
   capacity: number;
 }
 
+/**
+ * The tagged stack's model: a LIFO stack of `capacity` items (push → true, or false when full;
+ * pop → the newest item, or null when empty); a push may report full while another push or a
+ * pop is in flight (the free list's nodes are in transit).
+ *
+ * @example
+ * const m = boundedStackModel({ capacity: 2 });
+ * m.step([1], { op: 'pop' }); // [{ output: 1, state: [] }]
+ */
 export function boundedStackModel(constraints: BoundedStackModelConstraints): Model<StackState> {
   return boundedCollectionModel('boundedStackModel', 'tagged-stack', constraints.capacity, 'newest', {
     fullWhile: {

@@ -19,6 +19,15 @@ import { checkQueueHistory, queueMonitorModel } from './queue_monitor.js';
 import { checkStackHistory, stackMonitorModel } from './stack_monitor.js';
 import { columnsFromHistory, type ColumnHistory, type MonitorVerdict } from './stress_history.js';
 
+/**
+ * A collection monitor: a polynomial check of column histories against one spec, the model of
+ * that spec (for the generic checker), and what it checks in a few words. Write one to pass
+ * your own to {@link checkHistory}.
+ *
+ * @example
+ * const fifo: CollectionMonitor = COLLECTION_MONITORS.queue;
+ * fifo.check(columnsFromHistory(history)); // { kind: 'ok' }
+ */
 export interface CollectionMonitor {
   check(h: ColumnHistory): MonitorVerdict;
   model(): Model<readonly number[]>;
@@ -26,6 +35,15 @@ export interface CollectionMonitor {
   checks: string;
 }
 
+/**
+ * The collection monitors by name: `queue` (FIFO), `stack` (LIFO), `deque` (owner LIFO, thieves
+ * FIFO) and `multiset` (nothing lost, duplicated or invented). Each decides histories of
+ * millions of operations in polynomial time (what stress mode and `lockstep check --model` use).
+ *
+ * @example
+ * COLLECTION_MONITORS.stack.check(columnsFromHistory(history)).kind; // 'ok' | 'illegal'
+ * COLLECTION_MONITORS.deque.checks; // 'work-stealing deque: owner LIFO, thieves FIFO'
+ */
 export const COLLECTION_MONITORS = {
   queue: { check: checkQueueHistory, model: queueMonitorModel, checks: 'FIFO queue' },
   stack: { check: checkStackHistory, model: stackMonitorModel, checks: 'LIFO stack' },
@@ -33,11 +51,24 @@ export const COLLECTION_MONITORS = {
   multiset: { check: checkMultisetHistory, model: multisetMonitorModel, checks: 'nothing lost, duplicated or invented' },
 } as const satisfies Record<string, CollectionMonitor>;
 
+/**
+ * The name of a collection monitor: 'queue', 'stack', 'deque' or 'multiset'.
+ *
+ * @example
+ * const name: MonitorName = 'queue';
+ * checkHistory(name, history);
+ */
 export type MonitorName = keyof typeof COLLECTION_MONITORS;
 
 /** Histories of at most this many operations also go to the generic checker (its search is exponential). */
 export const GENERIC_CHECK_LIMIT = 200;
 
+/**
+ * Options of {@link checkHistory}.
+ *
+ * @example
+ * checkHistory('queue', history, { genericLimit: 50, timeLimitMs: 2000 } satisfies CheckHistoryConstraints);
+ */
 export interface CheckHistoryConstraints {
   /** Run the generic checker too on histories of at most this many operations. @defaultValue GENERIC_CHECK_LIMIT (200) */
   genericLimit?: number;
@@ -45,7 +76,12 @@ export interface CheckHistoryConstraints {
   timeLimitMs?: number;
 }
 
-/** Both checkers' verdicts on one history; they agree (or the generic one gave up or did not run). */
+/**
+ * Both checkers' verdicts on one history; they agree (or the generic one gave up or did not run).
+ *
+ * @example
+ * const { kind, monitor, generic } = checkHistory('deque', history); // kind: 'ok' | 'illegal'
+ */
 export interface HistoryCheck {
   /** The verdict: the monitor's, which the generic checker confirmed where it ran. */
   readonly kind: 'ok' | 'illegal';
@@ -54,7 +90,13 @@ export interface HistoryCheck {
   readonly generic?: Verdict;
 }
 
-/** A monitor and the generic checker judged one history differently: a bug in lockstep, not in the history. */
+/**
+ * A monitor and the generic checker judged one history differently: a bug in lockstep, not in
+ * the history. Thrown by {@link checkHistory}, never returned as a verdict.
+ *
+ * @example
+ * try { checkHistory('queue', history); } catch (e) { if (e instanceof CheckerDisagreement) console.error(e.message, e.history); }
+ */
 export class CheckerDisagreement extends Error {
   constructor(
     readonly monitorName: string,
@@ -76,6 +118,10 @@ export class CheckerDisagreement extends Error {
  * `model`? Runs the monitor and, up to `genericLimit` operations, the generic checker on the
  * monitor's own model. Throws a RangeError (from columnsFromHistory or the monitor) for a
  * history the monitors do not take, and a CheckerDisagreement where the two checkers differ.
+ *
+ * @example
+ * const history = parseHistory({ format: 1, operations: [{ thread: 0, op: 'push', arg: 1, call: 0, return: 1, result: true }, { thread: 1, op: 'pop', call: 2, return: 3, result: 1 }] });
+ * checkHistory('queue', history); // { kind: 'ok', monitor: { kind: 'ok' }, generic: { kind: 'ok' } }
  */
 export function checkHistory(model: MonitorName | CollectionMonitor, history: History, constraints: CheckHistoryConstraints = {}): HistoryCheck {
   const monitor: CollectionMonitor = typeof model === 'string' ? COLLECTION_MONITORS[model] : model;

@@ -12,6 +12,13 @@
  */
 import type { History } from './history.js';
 
+/**
+ * What conservation means for a structure: the ops that put their argument in (when they
+ * return true), the ops that take out the item they return, and what it holds to begin with.
+ *
+ * @example
+ * const spec: ConservationSpec = { inserts: ['push'], removes: ['pop', 'steal'] };
+ */
 export interface ConservationSpec {
   /** Ops whose argument is inserted when they return true. */
   readonly inserts: readonly string[];
@@ -21,7 +28,15 @@ export interface ConservationSpec {
   readonly initial?: readonly number[];
 }
 
-/** null when conserved; else what was lost, duplicated or invented. */
+/**
+ * Whether every item that went in came out exactly once, counting the items `drained` from
+ * the structure after the run: null when conserved, else what was lost, duplicated or invented.
+ * A history with pending operations is not judged (null).
+ *
+ * @example
+ * const run = runScenario(scenario);
+ * checkConservation(historyOfRun(run), run.final!.items, { inserts: ['push'], removes: ['pop'] }); // null
+ */
 export function checkConservation(history: History, drained: readonly number[], spec: ConservationSpec): string | null {
   const count = new Map<number, number>();
   const add = (v: number, d: number) => count.set(v, (count.get(v) ?? 0) + d);

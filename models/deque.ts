@@ -22,6 +22,12 @@ import { describeCall, type Input, type Model, type Outcome } from './model.js';
 
 export type DequeState = readonly number[];
 
+/**
+ * Options of {@link dequeModel}.
+ *
+ * @example
+ * dequeModel({ maxCapacity: 4, weakMemory: true } satisfies DequeModelConstraints);
+ */
 export interface DequeModelConstraints {
   /**
    * Pushes beyond this many items are refused. For the engine's deque, whose
@@ -38,6 +44,14 @@ export function dequeItemLimit(maxCapacity: number): number {
   return 2 ** Math.floor(Math.log2(maxCapacity));
 }
 
+/**
+ * The work-stealing deque's model: the owner pushes and pops at the bottom, thieves steal from
+ * the top; a steal may return 'retry' when it lost a race (never solo).
+ *
+ * @example
+ * const m = dequeModel();
+ * m.step([1, 2], { op: 'steal' }); // [{ output: 1, state: [2] }, { output: 'retry', state: [1, 2], relaxed: { ... needsInterference: true } }]
+ */
 export function dequeModel(constraints: DequeModelConstraints = {}): Model<DequeState> {
   const maxCapacity = constraints.maxCapacity ?? Number.POSITIVE_INFINITY;
   if (!(maxCapacity >= 1)) throw new RangeError(`dequeModel: maxCapacity must be at least 1, got ${maxCapacity}`);

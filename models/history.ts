@@ -20,6 +20,13 @@
  */
 import type { Json } from './model.js';
 
+/**
+ * One operation of a history: the thread that ran it, its name and argument, when it was called
+ * and returned (any one clock), and its result. No `return`: pending.
+ *
+ * @example
+ * const op: Operation = { thread: 1, op: 'pop', call: 2, return: 9, result: 1 };
+ */
 export interface Operation {
   readonly thread: number;
   readonly op: string;
@@ -38,6 +45,12 @@ export interface Operation {
   readonly after?: readonly number[];
 }
 
+/**
+ * A history in format 1 (docs/formats.md): the operations, in any order.
+ *
+ * @example
+ * const history: History = { format: 1, operations: [{ thread: 0, op: 'push', arg: 1, call: 0, return: 4, result: true }, { thread: 1, op: 'pop', call: 2, return: 9, result: 1 }] };
+ */
 export interface History {
   readonly format: 1;
   readonly operations: readonly Operation[];
@@ -74,7 +87,14 @@ export function precedence(ops: readonly Operation[]): (i: number, j: number) =>
 // `index` (the op's place in its thread) is what runScenario's histories carry: read, not needed.
 const FIELDS = new Set(['thread', 'index', 'op', 'arg', 'call', 'return', 'result', 'solo', 'after']);
 
-/** Checks `value` against the format; throws TypeError/RangeError naming the field. */
+/**
+ * Checks `value` (parsed JSON) against the history format and returns it as a {@link History};
+ * throws a TypeError or RangeError naming `parseHistory` and the field that is wrong.
+ *
+ * @example
+ * const history = parseHistory(JSON.parse(readFileSync('history.json', 'utf8')));
+ * parseHistory({ format: 1, operations: [{ thread: 0, op: 'pop', call: 2, return: 1 }] }); // RangeError: parseHistory: history.operations[0].return (1) is before its call (2)
+ */
 export function parseHistory(value: unknown): History {
   const fail = (Kind: typeof TypeError, path: string, what: string) => {
     throw new Kind(`parseHistory: ${path} ${what}`);

@@ -18,6 +18,13 @@ function keyOf(input: Input): string {
   return JSON.stringify(input.op === 'put' && Array.isArray(arg) ? arg[0] : arg);
 }
 
+/**
+ * A key-value map, checked one key at a time (`partition` splits the history by key):
+ * put([key, value]), get(key) → the value or null.
+ *
+ * @example
+ * checkLinearizability(keyValueModel(), parseHistory({ format: 1, operations: [{ thread: 0, op: 'put', arg: ['x', 1], call: 0, return: 1 }, { thread: 1, op: 'get', arg: 'x', call: 2, return: 3, result: 1 }] })); // { kind: 'ok' }
+ */
 export function keyValueModel(): Model<KeyValueState> {
   return {
     name: 'key-value',

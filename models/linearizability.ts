@@ -28,11 +28,28 @@ import { OrderSearch } from './order_search.js';
 
 export type { LinearizedStep, Verdict } from './linearization.js';
 
+/**
+ * Options of {@link checkLinearizability}.
+ *
+ * @example
+ * checkLinearizability(model, history, { timeLimitMs: 1000 } satisfies CheckOptions);
+ */
 export interface CheckOptions {
   /** Give up (verdict unknown) after this long. @defaultValue 10000 */
   timeLimitMs?: number;
 }
 
+/**
+ * Is `history` linearizable for `model`? A search for a total order of its operations,
+ * consistent with real time (or happens-before, where the operations carry `after`) and each
+ * thread's program order, in which the model accepts every result (Wing & Gong, with Lowe's
+ * memoisation; one search per partition of the model's). Pending operations may take effect
+ * anywhere after their call, or not at all.
+ *
+ * @example
+ * const verdict = checkLinearizability(boundedQueueModel({ capacity: 2 }), history);
+ * if (verdict.kind === 'illegal') console.log(verdict.message); // not linearizable: the longest linearization found places ...
+ */
 export function checkLinearizability<S>(model: Model<S>, history: History, options: CheckOptions = {}): Verdict {
   const deadline = Date.now() + (options.timeLimitMs ?? 10_000);
   const parts = model.partition ? model.partition(history.operations) : [history.operations];

@@ -19,6 +19,15 @@ export interface LinearizedStep {
   readonly relaxed: boolean;
 }
 
+/**
+ * The linearizability checker's verdict: `ok`; `illegal`, with the longest partial
+ * linearization found, the operation that could not be placed after it and a message; or
+ * `unknown` when the time limit ran out.
+ *
+ * @example
+ * const verdict: Verdict = checkLinearizability(model, history);
+ * if (verdict.kind === 'illegal') console.log(verdict.message, verdict.stuck);
+ */
 export type Verdict =
   | { readonly kind: 'ok' }
   | {

@@ -22,15 +22,32 @@
  * m.step(m.init(), { op: 'push', arg: 1 }); // [{ output: true, state: [1] }]
  */
 
-/** JSON values: operation arguments and results. */
+/**
+ * JSON values: operation arguments and results.
+ *
+ * @example
+ * const arg: Json = [3, 4]; // a cas(expected, next)
+ */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 
-/** What an operation asks: its name and argument. */
+/**
+ * What an operation asks: its name and argument.
+ *
+ * @example
+ * model.step(model.init(), { op: 'push', arg: 1 } satisfies Input);
+ */
 export interface Input {
   readonly op: string;
   readonly arg?: Json;
 }
 
+/**
+ * Why a concurrent implementation may take an outcome the textbook spec does not, and the
+ * solo check that must hold for it (see the module's comment).
+ *
+ * @example
+ * const emptyWhilePushing: Relaxation = { why: 'a push has claimed the next ticket but not yet published its slot', concurrentWith: ['push'] };
+ */
 export interface Relaxation {
   /** Why the implementation may do this: the mechanism, in a sentence. */
   readonly why: string;
@@ -40,6 +57,13 @@ export interface Relaxation {
   readonly needsInterference?: boolean;
 }
 
+/**
+ * One outcome the spec allows for an operation in a state: the result and the next state;
+ * `relaxed` when only the concurrent implementation may take it.
+ *
+ * @example
+ * const outcomes: Outcome<readonly number[]>[] = [{ output: 1, state: [] }];
+ */
 export interface Outcome<State> {
   /** The result; undefined for an op that returns nothing. */
   readonly output: Json | undefined;
@@ -47,6 +71,25 @@ export interface Outcome<State> {
   readonly relaxed?: Relaxation;
 }
 
+/**
+ * A sequential specification, as a plain object with a pure step (Porcupine-style): an initial
+ * state, the outcomes an operation may have in a state (several where the spec is
+ * nondeterministic; none for an illegal op), a key that is equal for equal states, and how
+ * operations and states read in reports. An optional `partition` splits a history into parts
+ * checked separately (one per key, for a map).
+ *
+ * @example
+ * // A counter: increment() returns the new value, get() the value.
+ * const counter: Model<number> = {
+ *   name: 'counter',
+ *   init: () => 0,
+ *   step: (n, input) => (input.op === 'increment' ? [{ output: n + 1, state: n + 1 }] : input.op === 'get' ? [{ output: n, state: n }] : []),
+ *   key: (n) => String(n),
+ *   describeOperation: describeCall,
+ *   describeState: (n) => String(n),
+ * };
+ * checkLinearizability(counter, history);
+ */
 export interface Model<State> {
   /** The target or object this model specifies, e.g. `chase-lev-deque`. */
   readonly name: string;
@@ -61,14 +104,25 @@ export interface Model<State> {
   describeState(state: State): string;
 }
 
-/** `7`, `empty`, `true`, `retry`: how results read in reports. */
+/**
+ * How a result reads in reports: `7`, `empty` (null), `true`, `retry`; `-` for none.
+ *
+ * @example
+ * describeOutput(null); // 'empty'
+ */
 export function describeOutput(output: Json | undefined): string {
   if (output === undefined) return '-';
   if (output === null) return 'empty';
   return typeof output === 'string' ? output : JSON.stringify(output);
 }
 
-/** `push(3) → true` for ops with a numeric or absent argument. */
+/**
+ * `push(3) → true`: an operation and its result as reports show them, for a model's
+ * `describeOperation`.
+ *
+ * @example
+ * describeCall({ op: 'push', arg: 3 }, true); // 'push(3) → true'
+ */
 export function describeCall(input: Input, output: Json | undefined): string {
   const arg = input.arg === undefined ? '' : JSON.stringify(input.arg);
   return `${input.op}(${arg}) → ${describeOutput(output)}`;

@@ -17,11 +17,26 @@
 import { boundedCollectionModel, type CollectionState } from './_internals/bounded_collection.js';
 import type { Model } from './model.js';
 
+/**
+ * Options of {@link mpscQueueModel}.
+ *
+ * @example
+ * mpscQueueModel({ capacity: 3 } satisfies MpscQueueModelConstraints);
+ */
 export interface MpscQueueModelConstraints {
   /** How many items fit. */
   capacity: number;
 }
 
+/**
+ * The MPSC queue's model: a FIFO queue of `capacity` items that any thread pushes and one
+ * consumer pops; a pop may return 'retry' while a push is in flight, and a push report full
+ * while another push or a pop is.
+ *
+ * @example
+ * const m = mpscQueueModel({ capacity: 1 });
+ * m.step([], { op: 'pop' }); // [{ output: null, state: [] }, { output: 'retry', state: [], relaxed: { why: 'a producer has exchanged the head ...', concurrentWith: ['push'] } }]
+ */
 export function mpscQueueModel(constraints: MpscQueueModelConstraints): Model<CollectionState> {
   return boundedCollectionModel('mpscQueueModel', 'mpsc-queue', constraints.capacity, 'oldest', {
     retryWhile: { why: 'a producer has exchanged the head but not yet linked its node', concurrentWith: ['push'] },

@@ -11,11 +11,25 @@
  */
 import { describeCall, type Input, type Model } from './model.js';
 
+/**
+ * Options of {@link registerModel}.
+ *
+ * @example
+ * registerModel({ initial: 3 } satisfies RegisterModelConstraints);
+ */
 export interface RegisterModelConstraints {
   /** @defaultValue 0 */
   initial?: number;
 }
 
+/**
+ * A register holding one number: write(v), read() → the value, cas([expected, next]) → true
+ * (and sets next) when the value is expected, else false.
+ *
+ * @example
+ * const m = registerModel({ initial: 3 });
+ * m.step(m.init(), { op: 'cas', arg: [3, 4] }); // [{ output: true, state: 4 }]
+ */
 export function registerModel(constraints: RegisterModelConstraints = {}): Model<number> {
   const initial = constraints.initial ?? 0;
   return {

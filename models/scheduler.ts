@@ -17,6 +17,14 @@ import { describeCall, type Input, type Model } from './model.js';
 
 export type SchedulerState = readonly number[];
 
+/**
+ * The scheduler target's model, as far as a history can say it: submit(v) → true or false,
+ * wait, work and cancel → nothing (the rest is checked by conservation and the target's
+ * assertions).
+ *
+ * @example
+ * schedulerModel().step([], { op: 'submit', arg: 1 }); // [{ output: true, state: [] }, { output: false, state: [] }]
+ */
 export function schedulerModel(): Model<SchedulerState> {
   return {
     name: 'scheduler',

@@ -13,6 +13,14 @@ import { describeCall, type Input, type Model } from './model.js';
 /** Whether the one element a partition holds is present. */
 export type SetState = boolean;
 
+/**
+ * A set of numbers, checked one element at a time: add(x) → true if x was absent, remove(x) →
+ * true if x was present, contains(x).
+ *
+ * @example
+ * const m = setModel();
+ * m.step(m.init(), { op: 'add', arg: 5 }); // [{ output: true, state: true }]
+ */
 export function setModel(): Model<SetState> {
   return {
     name: 'set',

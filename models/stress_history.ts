@@ -17,6 +17,14 @@ export const EMPTY = 0xffffffff;
 /** The value of a steal that lost a race. */
 export const RETRY = 0xfffffffe;
 
+/**
+ * A history as columns, one typed array per field, row i being operation i: what stress mode
+ * records and the collection monitors take (values unsigned 32-bit; EMPTY and RETRY for a
+ * remove that took nothing and a steal that lost a race).
+ *
+ * @example
+ * const columns: ColumnHistory = columnsFromHistory(history); // { thread: Uint32Array [0, 1], op: Uint8Array [0, 1], value: ..., call: ..., ret: ..., opNames: ['push', 'pop', 'steal', 'push-refused'] }
+ */
 export interface ColumnHistory {
   readonly thread: ArrayLike<number>;
   /** Index into opNames. */
@@ -28,7 +36,13 @@ export interface ColumnHistory {
   readonly opNames: readonly string[];
 }
 
-/** What the monitors say: ok, or illegal with the rows that show why. */
+/**
+ * What the monitors say: ok, or illegal with the rows that show why.
+ *
+ * @example
+ * const verdict: MonitorVerdict = COLLECTION_MONITORS.queue.check(columns);
+ * if (verdict.kind === 'illegal') console.log(verdict.message, verdict.ops);
+ */
 export type MonitorVerdict = { readonly kind: 'ok' } | IllegalHistory;
 export interface IllegalHistory {
   readonly kind: 'illegal';
@@ -47,6 +61,9 @@ const OP_NAMES = ['push', 'pop', 'steal', 'push-refused'] as const;
  * result is not a boolean, a value that is not an integer in [0, 2^32 - 2), `after`
  * (happens-before: the monitors order by time alone), or two operations of one thread
  * that overlap (the checker would order them by program order, the monitors could not).
+ *
+ * @example
+ * COLLECTION_MONITORS.queue.check(columnsFromHistory(history)); // { kind: 'ok' }
  */
 export function columnsFromHistory(history: History): ColumnHistory {
   const n = history.operations.length;

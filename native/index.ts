@@ -123,7 +123,12 @@ export interface BoundedOptions {
   variant?: string;
 }
 
-/** One operation of a scenario's thread. `arg` is a safe integer, present exactly when the op takes one. */
+/**
+ * One operation of a scenario's thread. `arg` is a safe integer, present exactly when the op takes one.
+ *
+ * @example
+ * const thread: ScenarioCall[] = [{ op: 'push', arg: 1 }, { op: 'pop' }];
+ */
 export interface ScenarioCall {
   op: string;
   arg?: number;
@@ -133,6 +138,9 @@ export interface ScenarioCall {
  * Who runs at each scheduling point (docs/simulator.md). `choices`: at a point with k
  * runnable threads the next entry c runs runnable thread c mod k; when the
  * list runs out the current thread goes on (`[]` is the sequential run).
+ *
+ * @example
+ * const schedules: Schedule[] = [{ kind: 'choices', choices: [1, 1, 0] }, { kind: 'random', seed: 7 }, { kind: 'pct', seed: 7, depth: 2 }, { kind: 'exhaustive', preemptionBound: 2 }];
  */
 export type Schedule =
   | { kind: 'choices'; choices?: number[] }
@@ -149,10 +157,25 @@ export type Schedule =
       /** @defaultValue 10000 */ maxSchedules?: number;
     };
 
-/** The simulator's memory models: sequential consistency, x86-TSO, C++20 (docs/memory-models.md). */
+/**
+ * The simulator's memory models: sequential consistency, x86-TSO, C++20 (docs/memory-models.md).
+ *
+ * @example
+ * const run = runScenario({ ...scenario, memoryModel: 'tso' satisfies MemoryModel });
+ */
 export type MemoryModel = 'sc' | 'tso' | 'c11';
 
-/** A scenario: a target, its threads' operations and a schedule (docs/formats.md, format 1). */
+/**
+ * A scenario: a target, its threads' operations and a schedule (docs/formats.md, format 1).
+ *
+ * @example
+ * const scenario: Scenario = {
+ *   target: 'chase-lev-deque',
+ *   setup: { capacity: 2 },
+ *   threads: [[{ op: 'push', arg: 1 }, { op: 'pop' }], [{ op: 'steal' }]],
+ *   schedule: { kind: 'random', seed: 7 },
+ * };
+ */
 export interface Scenario {
   /** @defaultValue 1 */
   format?: 1;
@@ -180,6 +203,10 @@ export type OpResultValue = number | boolean | null | 'retry';
  * TSO an operation is complete only when every store its thread made before it returned has
  * reached memory: `return` is that step where it came later, and the thread's next call may
  * then begin before it.
+ *
+ * @example
+ * const [first] = runScenario(scenario).history;
+ * first; // { thread: 0, index: 0, op: 'push', arg: 1, call: 0, return: 7, solo: false, result: true }
  */
 export interface HistoryEntry {
   thread: number;
@@ -211,6 +238,15 @@ export interface PendingEntry {
 
 export type OutcomeKind = 'ok' | 'deadlock' | 'step-limit' | 'assertion' | 'memory-error';
 
+/**
+ * How a run ended: `ok`, or the first thing that went wrong (a memory error, a deadlock, the
+ * step limit, a broken assertion or invariant), with the step, the thread and a message.
+ * Exported from lockstep as `RunOutcome`.
+ *
+ * @example
+ * const { outcome } = runScenario(scenario);
+ * if (outcome.kind !== 'ok') console.log(`${outcome.kind} at step ${outcome.step}: ${outcome.message}`);
+ */
 export interface Outcome {
   kind: OutcomeKind;
   /** Not for ok: the step at which the run failed, the thread running then, and what happened. */
@@ -227,6 +263,9 @@ export interface Outcome {
  * thread during the run (`block` 3 is the one pointers show as "block3+..."), with its size in
  * `bytes` and the index of the thread's operation that did it in `call`; their `step` is the
  * number of steps done before them, and they have no location or order.
+ *
+ * @example
+ * runScenario({ ...scenario, trace: true }).trace![0]; // { step: 1, thread: 0, location: 'bottom', access: 'load', order: 'relaxed', read: 0 }
  */
 export interface TraceEntry {
   step: number;
@@ -251,6 +290,14 @@ export interface TraceEntry {
   call?: number;
 }
 
+/**
+ * One simulator run: how it ended, the history of operations (completed and pending), the
+ * concrete choices that replay it, and with `trace: true` every step.
+ *
+ * @example
+ * const run = runScenario(scenario);
+ * const replay = runScenario({ ...scenario, schedule: { kind: 'choices', choices: run.choices } }); // the same run
+ */
 export interface RunResult {
   outcome: Outcome;
   /** Completed operations, in the order they returned (under TSO a `return` may then move later: see HistoryEntry). */
@@ -271,6 +318,14 @@ export interface RunResult {
   trace?: TraceEntry[];
 }
 
+/**
+ * Every schedule of a scenario within a preemption bound (schedule kind `exhaustive`): one
+ * run per distinct result, with how many schedules gave it.
+ *
+ * @example
+ * const all = runScenario({ ...scenario, schedule: { kind: 'exhaustive', preemptionBound: 2 } });
+ * const broken = all.results.filter((r) => verdictOf({ ...scenario, schedule: { kind: 'choices', choices: r.choices } }, r) !== null);
+ */
 export interface ExhaustiveResult {
   /** Schedules run. */
   schedules: number;
@@ -280,6 +335,15 @@ export interface ExhaustiveResult {
   results: (RunResult & { count: number })[];
 }
 
+/**
+ * What the simulator knows of a target (listTargets()): its ops and the roles that may call
+ * them, its roles, its setup parameters with their ranges and defaults, and its variants
+ * (`correct` first, then the seeded bugs).
+ *
+ * @example
+ * const queue = listTargets().find((t) => t.name === 'mpmc-queue')!;
+ * queue.variants.map((v) => v.name); // ['correct', 'lap-dropped', 'relaxed-turn-store', 'turn-2-bits']
+ */
 export interface TargetInfo {
   name: string;
   description: string;
@@ -598,7 +662,13 @@ export const ADDON_FUNCTIONS = [
 /** The command that builds the addon, named in every load error. */
 export const BUILD_COMMAND = 'npm run build:native';
 
-/** The addon cannot be loaded (not built, stale, another platform): the message says how to fix it. */
+/**
+ * The addon cannot be loaded (not built, stale, another platform): the message names the file
+ * and the command that builds it.
+ *
+ * @example
+ * try { runScenario(scenario); } catch (e) { if (e instanceof AddonLoadError) console.error(e.message); } // "... Build it with `npm run build:native` ..."
+ */
 export class AddonLoadError extends Error {}
 
 /** The package root: the nearest folder above this file holding package.json. */
@@ -661,4 +731,35 @@ export function addonBuildId(): string {
 export function addon(): LockstepAddon {
   cached ??= loadAddon();
   return cached;
+}
+
+/**
+ * Runs a scenario in the simulator (the addon's runScenario, typed): one
+ * run, or for the exhaustive schedule kind every schedule within the
+ * preemption bound. Deterministic: a scenario with a choices list (or a
+ * seed) replays bit for bit. A malformed scenario is a TypeError or
+ * RangeError naming `runScenario` and the field; an unbuilt addon an
+ * {@link AddonLoadError} naming the command that builds it.
+ *
+ * @example
+ * const run = runScenario({ target: 'chase-lev-deque', threads: [[{ op: 'push', arg: 1 }, { op: 'pop' }], [{ op: 'steal' }]], schedule: { kind: 'random', seed: 7 } });
+ * run.outcome.kind; // 'ok'
+ * run.history[0]; // { thread: 0, index: 0, op: 'push', arg: 1, call: 0, return: 7, solo: false, result: true }
+ */
+export function runScenario(scenario: Scenario & { schedule: { kind: 'exhaustive' } }): ExhaustiveResult;
+export function runScenario(scenario: Scenario): RunResult;
+export function runScenario(scenario: Scenario): RunResult | ExhaustiveResult {
+  return addon().runScenario(scenario);
+}
+
+/**
+ * What the simulator can run: each target's ops (and which roles may call
+ * them), roles, setup parameters with their ranges, and variants (`correct`
+ * first, then the seeded bugs).
+ *
+ * @example
+ * listTargets().map((t) => t.name); // ['arena', 'block-pool', 'chase-lev-deque', 'litmus', 'mpmc-queue', ...]
+ */
+export function listTargets(): TargetInfo[] {
+  return addon().listTargets();
 }

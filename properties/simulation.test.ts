@@ -11,8 +11,9 @@ import { describe, expect, it } from 'vitest';
 
 import { addon } from '../native/index.js';
 import { runOptions } from './_internals/run_options.js';
-import { mutantModel, report, SIMULATED_MODELS, simulationProperty, SPECS } from './_internals/simulation.js';
-import { variantNeeds } from './_internals/specs.js';
+import { mutantModel, SIMULATED_MODELS } from './_internals/mutant_models.js';
+import { SPECS, variantNeeds } from './_internals/specs.js';
+import { report, simulationProperty } from './scenarios.js';
 
 const targets = addon()
   .listTargets()

@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { addon, type Scenario } from '../native/index.js';
-import { caseArbitrary, judge, report } from './_internals/simulation.js';
+import { caseArbitrary, judge, report } from './scenarios.js';
 
 const a = addon();
 const stack = a.listTargets().find((t) => t.name === 'tagged-stack')!;

@@ -23,7 +23,13 @@ import type { ConservationSpec } from '../models/conservation.js';
 import type { Model } from '../models/model.js';
 import type { MemoryModel } from '../native/index.js';
 
-/** What a seeded bug (a variant) needs to be shown. */
+/**
+ * What a seeded bug (a variant) needs to be shown: a memory model weaker than sequential
+ * consistency, or a search other than generated choice lists.
+ *
+ * @example
+ * const needs: VariantNeeds = { weakest: { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' } };
+ */
 export interface VariantNeeds {
   /** The strongest memory model that can show it (sequential consistency cannot), and why. */
   weakest?: { model: 'tso' | 'c11'; why: string };
@@ -31,6 +37,14 @@ export interface VariantNeeds {
   search?: { strategy: 'pct' | 'mixed'; numRuns: number; why: string };
 }
 
+/**
+ * A target's TypeScript half, made by {@link defineTarget}: the model its runs are checked
+ * against, what conservation means for it, the setup ranges to generate, and what its seeded
+ * bugs need.
+ *
+ * @example
+ * const spec: TargetSpec = defineTarget({ name: 'mpmc-queue', model: (s) => boundedQueueModel({ capacity: s['capacity']! }), conservation: { inserts: ['push'], removes: ['pop'] }, setup: { capacity: [1, 3] } });
+ */
 export interface TargetSpec {
   /** The target's name, as its C++ file registers it (lockstep list). */
   readonly name: string;
@@ -50,7 +64,19 @@ export interface TargetSpec {
   readonly stress?: { readonly monitor: MonitorName; readonly checks: string };
 }
 
-/** Checks a spec's shape (a RangeError naming the field) and returns it. */
+/**
+ * Declares a target's TypeScript half: checks the spec's shape (a RangeError naming
+ * `defineTarget`, the target and the field) and returns it. The default export of
+ * `native/sim/targets/<name>_target.ts`, beside the C++ half that registers the target.
+ *
+ * @example
+ * export default defineTarget({
+ *   name: 'mpmc-queue',
+ *   model: (s) => boundedQueueModel({ capacity: s['capacity']! }),
+ *   conservation: { inserts: ['push'], removes: ['pop'] },
+ *   setup: { capacity: [1, 3] },
+ * });
+ */
 export function defineTarget(spec: TargetSpec): TargetSpec {
   const fail = (what: string): never => {
     throw new RangeError(`defineTarget(${JSON.stringify(spec.name)}): ${what}`);

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 
 import { renderInterleaving } from '../fuzz/render.js';
 import { addon, type Scenario } from '../native/index.js';
-import { caseArbitrary, SIMULATED_MODELS, SPECS } from './_internals/simulation.js';
+import { SIMULATED_MODELS } from './_internals/mutant_models.js';
+import { SPECS } from './_internals/specs.js';
+import { caseArbitrary } from './scenarios.js';
 import { runOptions } from './_internals/run_options.js';
 
 const a = addon();

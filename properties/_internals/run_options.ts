@@ -5,7 +5,8 @@
  */
 import type { Parameters } from 'fast-check';
 
-function envInteger(name: string): number | undefined {
+/** The integer in environment variable `name`, or undefined when unset; a RangeError naming it otherwise. */
+export function envInteger(name: string): number | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
