@@ -25,7 +25,7 @@ import { ADDON_FUNCTIONS, addon } from './native/index.js';
 const root = dirname(fileURLToPath(import.meta.url));
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 const DOCS = docFiles();
-const FOLDER_READMES = ['cli/README.md', 'fuzz/README.md', 'bench/README.md', 'native/tests/README.md'];
+const FOLDER_READMES = ['cli/README.md', 'fuzz/README.md', 'bench/README.md', 'native/tests/README.md', 'examples/consumer/README.md'];
 const text = new Map([...DOCS, ...FOLDER_READMES].map((f) => [f, read(f)]));
 
 /** A page without its generated blocks: what a person wrote. */

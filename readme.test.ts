@@ -33,7 +33,7 @@ describe('README.md', () => {
 
   it('shows an example of each use', () => {
     const examples = readme.slice(readme.indexOf('## Examples'), readme.indexOf('## What lockstep checks'));
-    for (const use of ['npm test', 'npx lockstep fuzz', 'npx lockstep repro', 'npx lockstep stress', 'npx lockstep check']) expect(examples, use).toContain(use);
+    for (const use of ['npm test', 'lockstep/vitest', 'npx lockstep fuzz', 'npx lockstep repro', 'npx lockstep stress', 'npx lockstep check']) expect(examples, use).toContain(use);
   });
 
   it('links every page of docs/', () => {

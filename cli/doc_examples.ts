@@ -23,7 +23,8 @@ import { litmusTable } from '../bench/litmus_table.js';
 import { checkLinearizability } from '../models/linearizability.js';
 import { parseHistory } from '../models/history.js';
 import { registerModel } from '../models/register.js';
-import { addon, packageRoot } from '../native/index.js';
+import { addon, packageRoot, runScenario } from '../native/index.js';
+import { lockstepProperty } from '../vitest.js';
 
 /** One generated block: its name (the marks') and how to make its content. */
 export interface DocExample {
@@ -113,20 +114,31 @@ export const DOC_EXAMPLES: readonly DocExample[] = [
     name: 'run-scenario',
     make: () =>
       code(
-        ["import { addon } from './native/index.js';"],
+        ["import { runScenario } from 'lockstep';"],
         [
           { run: "const scenario = { target: 'chase-lev-deque', threads: [[{ op: 'push', arg: 1 }, { op: 'pop' }], [{ op: 'steal' }]] };" },
-          { run: "const r = addon().runScenario({ ...scenario, schedule: { kind: 'random', seed: 7 } });" },
+          { run: "const r = runScenario({ ...scenario, schedule: { kind: 'random', seed: 7 } });" },
           { run: 'r.outcome;', show: true },
           { run: 'r.history[0];', show: true },
           { run: 'r.history.length;', show: true },
           { run: 'r.choices;', show: true },
-          { run: "const again = addon().runScenario({ ...scenario, schedule: { kind: 'choices', choices: r.choices } });" },
+          { run: "const again = runScenario({ ...scenario, schedule: { kind: 'choices', choices: r.choices } });" },
           { run: '// the concrete choices replay the run exactly:' },
           { run: 'JSON.stringify(again) === JSON.stringify(r);', show: true },
         ],
-        { addon },
+        { runScenario },
       ),
+  },
+  {
+    name: 'vitest-failure',
+    make: () => {
+      try {
+        lockstepProperty('mpmc-queue', { variant: 'lap-dropped', seed: 5 })();
+      } catch (e) {
+        return ['```', (e as Error).message, '```'].join('\n');
+      }
+      throw new Error('mpmc-queue (lap-dropped) passed: the example needs it to fail');
+    },
   },
   {
     name: 'check-api',
@@ -134,9 +146,7 @@ export const DOC_EXAMPLES: readonly DocExample[] = [
       code(
         [
           "import { readFileSync } from 'node:fs';",
-          "import { parseHistory } from './models/history.js';",
-          "import { checkLinearizability } from './models/linearizability.js';",
-          "import { registerModel } from './models/register.js';",
+          "import { checkLinearizability, parseHistory, registerModel } from 'lockstep';",
         ],
         [
           { run: "const text = readFileSync('models/fixtures/register.stale-read.bad.json', 'utf8');" },
