@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-tests=(chase_lev_deque mpmc_queue mpsc_queue tagged_stack arena block_pool scheduler stress_watchdog)
+tests=(chase_lev_deque mpmc_queue mpsc_queue spsc_ring tagged_stack arena block_pool scheduler stress_watchdog)
 mkdir -p build
 log=build/native-tsan.log
 {
