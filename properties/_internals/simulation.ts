@@ -47,12 +47,14 @@ export interface CaseLimits {
 /**
  * Scenarios for `target`: thread 0 takes the role with a thread limit (the
  * deque's owner, the MPSC consumer) if there is one, the others the role
- * without; each thread calls ops its role allows; pushes get 1, 2, 3, ...
+ * without — or, where every role has a limit (the SPSC ring's producer and
+ * consumer), one thread for each other role; each thread calls ops its
+ * role allows; pushes get 1, 2, 3, ...
  */
 export function caseArbitrary(target: TargetInfo, variant: string, limits: CaseLimits = {}): fc.Arbitrary<Case> {
   const spec = SPECS[target.name]!;
   const limited = target.roles.find((r) => r.maxThreads !== undefined);
-  const free = target.roles.find((r) => r.maxThreads === undefined)!;
+  const free = target.roles.find((r) => r.maxThreads === undefined);
   const opsOf = (role: string) => target.ops.filter((o) => o.roles.includes(role));
   const thread = (role: string) => fc.array(fc.constantFrom(...opsOf(role).map((o) => o.name)), { minLength: 1, maxLength: limits.maxOps ?? spec.maxOps ?? 4 });
   const setup = fc.record(Object.fromEntries(Object.entries(spec.setup).map(([k, [lo, hi]]) => [k, fc.integer({ min: lo, max: hi })])));
@@ -60,8 +62,11 @@ export function caseArbitrary(target: TargetInfo, variant: string, limits: CaseL
   const model = limits.memoryModel !== undefined && limits.memoryModel !== 'sc' ? { memoryModel: limits.memoryModel } : {};
   return fc
     .record({
-      first: thread((limited ?? free).name),
-      others: fc.array(thread(free.name), { minLength: 1, maxLength: (limits.maxThreads ?? spec.maxThreads ?? 3) - 1 }),
+      first: thread((limited ?? free)!.name),
+      others:
+        free !== undefined
+          ? fc.array(thread(free.name), { minLength: 1, maxLength: (limits.maxThreads ?? spec.maxThreads ?? 3) - 1 })
+          : fc.tuple(...target.roles.filter((r) => r !== limited).map((r) => thread(r.name))),
       setup,
       // A choice past the runnable threads flushes a TSO store buffer.
       segments: fc.array(fc.tuple(fc.nat({ max: tso ? 5 : 2 }), fc.integer({ min: 1, max: 16 })), { maxLength: limits.maxSegments ?? 8 }),

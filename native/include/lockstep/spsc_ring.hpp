@@ -2,8 +2,14 @@
 // FIFO ring buffer with cached indices.
 //
 // Guarantees: linearizable as a bounded FIFO queue of exactly `capacity`
-// items (no relaxation: push reports full only when `capacity` items are
-// queued, pop reports empty only when none is); wait-free: every operation
+// items under sequential consistency (push reports full only when
+// `capacity` items are queued, pop empty only when none is). With
+// acquire/release and no fence, as every SPSC ring has it (Rigtorp, folly,
+// boost), the two indices are a store-buffering pair: on x86 or ARM a push
+// may report full while a pop that freed a slot is still in flight (its
+// head store not yet visible), and a pop empty while a push is — never
+// once the other side's operation is ordered before it (its store
+// visible; under C11, happens-before). Wait-free: every operation
 // is a bounded number of steps, no CAS, no loop; nothing allocates after
 // construction (the ring is taken once). Roles are split into handle
 // types: one Producer (try_push, try_push_bulk) and one Consumer (try_pop,
@@ -27,7 +33,8 @@
 //   lockstep::SpscRing<Token> ring(1024);
 //   auto producer = ring.producer();   // the producing thread's end
 //   auto consumer = ring.consumer();   // the consuming thread's end
-//   producer.try_push(t);  if (std::optional<Token> u = consumer.try_pop()) use(*u);
+//   producer.try_push(t);                            // false: full
+//   if (std::optional<Token> u = consumer.try_pop()) use(*u);
 #pragma once
 
 #include <algorithm>
