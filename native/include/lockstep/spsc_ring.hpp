@@ -257,11 +257,6 @@ private:
     }
     return static_cast<std::size_t>(std::min<std::uint64_t>(free, want));
   }
-  // Producer only: writes one item into the next slot (not yet published).
-  void write_slot(T value) noexcept {
-    slots_[prod_->slot].store(value);
-    prod_->slot = next_slot(prod_->slot);
-  }
   // Producer only: makes the items written so far visible to the consumer.
   void publish(std::uint64_t tail) noexcept {
     prod_->tail = tail;
@@ -269,16 +264,29 @@ private:
     tail_->store(tail, Bugs::kRelaxedTailStore ? std::memory_order_relaxed
                                                : std::memory_order_release);
   }
+  // Writes items[0..k) into the k slots from `slot` on, wrapping at the
+  // end (two runs, no test per item); returns the slot after them. Locals
+  // only inside: `items` may alias the private state (both uint64_t).
+  std::size_t copy_in(std::size_t slot, const T* items,
+                      std::size_t k) noexcept {
+    const std::size_t first = std::min(k, capacity_ - slot);
+    typename Sync::template cell<T>* const slots = slots_;
+    for (std::size_t i = 0; i < first; ++i)
+      slots[slot + i].store(items[i]);
+    for (std::size_t i = first; i < k; ++i)
+      slots[i - first].store(items[i]);
+    return first < k ? k - first : (slot + k == capacity_ ? 0 : slot + k);
+  }
 
   bool try_push(T value) noexcept {
     if (room(1) == 0) return false;
+    const std::size_t slot = prod_->slot;
+    prod_->slot = next_slot(slot);
     if constexpr (Bugs::kTailBeforeSlot) {
-      const std::size_t slot = prod_->slot;
       publish(prod_->tail + 1);
       slots_[slot].store(value); // too late: the consumer may have read it
-      prod_->slot = next_slot(slot);
     } else {
-      write_slot(value);
+      slots_[slot].store(value);
       publish(prod_->tail + 1);
     }
     return true;
@@ -287,16 +295,14 @@ private:
   std::size_t try_push_bulk(const T* items, std::size_t n) noexcept {
     const std::size_t k = room(n);
     if (k == 0) return 0;
+    const std::size_t slot = prod_->slot;
+    const std::uint64_t tail = prod_->tail + k;
     if constexpr (Bugs::kTailBeforeSlot) {
-      std::size_t slot = prod_->slot;
-      publish(prod_->tail + k);
-      for (std::size_t i = 0; i < k; ++i, slot = next_slot(slot))
-        slots_[slot].store(items[i]);
-      prod_->slot = slot;
+      publish(tail);
+      prod_->slot = copy_in(slot, items, k); // too late, as in try_push
     } else {
-      for (std::size_t i = 0; i < k; ++i)
-        write_slot(items[i]);
-      publish(prod_->tail + k); // one publication for the batch
+      prod_->slot = copy_in(slot, items, k);
+      publish(tail); // one publication for the batch
     }
     return k;
   }
@@ -323,8 +329,9 @@ private:
 
   std::optional<T> try_pop() noexcept {
     if (available(1) == 0) return std::nullopt;
-    const T value = slots_[cons_->slot].load();
-    cons_->slot = next_slot(cons_->slot);
+    const std::size_t slot = cons_->slot;
+    const T value = slots_[slot].load();
+    cons_->slot = next_slot(slot);
     release_slots(cons_->head + 1);
     return value;
   }
@@ -332,10 +339,15 @@ private:
   std::size_t try_pop_bulk(T* out, std::size_t n) noexcept {
     const std::size_t k = available(n);
     if (k == 0) return 0;
-    std::size_t slot = cons_->slot;
-    for (std::size_t i = 0; i < k; ++i, slot = next_slot(slot))
-      out[i] = slots_[slot].load();
-    cons_->slot = slot;
+    // As copy_in, the other way.
+    const std::size_t slot = cons_->slot;
+    const std::size_t first = std::min(k, capacity_ - slot);
+    const typename Sync::template cell<T>* const slots = slots_;
+    for (std::size_t i = 0; i < first; ++i)
+      out[i] = slots[slot + i].load();
+    for (std::size_t i = first; i < k; ++i)
+      out[i] = slots[i - first].load();
+    cons_->slot = first < k ? k - first : (slot + k == capacity_ ? 0 : slot + k);
     release_slots(cons_->head + k); // one publication for the batch
     return k;
   }
