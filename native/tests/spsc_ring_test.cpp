@@ -168,8 +168,7 @@ LOCKSTEP_TEST("semantics/bulk: up to n, what fits, oldest first, across the "
   CHECK_EQ(consumer.try_pop_bulk(out.data(), 2), 2u);
   CHECK_EQ(out[0], 1);
   CHECK_EQ(out[1], 2);
-  // Slots 0 and 1 are free again: this batch wraps around the end.
-  CHECK_EQ(producer.try_push_bulk(in.data() + 5, 3), 2u);
+  CHECK_EQ(producer.try_push_bulk(in.data() + 5, 3), 2u); // 2 fit again
   CHECK(ring.items_quiescent() == (std::vector<std::int64_t>{3, 4, 5, 6, 7}));
   CHECK_EQ(consumer.try_pop_bulk(out.data(), 0), 0u); // nothing asked
   CHECK_EQ(*consumer.try_pop(), 3);
@@ -178,7 +177,21 @@ LOCKSTEP_TEST("semantics/bulk: up to n, what fits, oldest first, across the "
         (std::array<std::int64_t, 4>{4, 5, 6, 7}));
   CHECK_EQ(consumer.try_pop_bulk(out.data(), 8), 0u);
   CHECK_EQ(ring.check_invariants(), "");
-  // Single and bulk ops mix: laps of a batch of 3 into a ring of 5.
+  // A batch across the end of the slot array (4 slots): slots 3, 0, 1.
+  {
+    Ring<NoSpscBugs> four(4);
+    auto in4 = four.producer();
+    auto out4 = four.consumer();
+    CHECK_EQ(in4.try_push_bulk(in.data(), 3), 3u);
+    CHECK_EQ(out4.try_pop_bulk(out.data(), 3), 3u);
+    CHECK_EQ(in4.try_push_bulk(in.data() + 3, 5), 4u);
+    CHECK_EQ(out4.try_pop_bulk(out.data(), 8), 4u);
+    CHECK((std::array<std::int64_t, 4>{out[0], out[1], out[2], out[3]}) ==
+          (std::array<std::int64_t, 4>{4, 5, 6, 7}));
+    CHECK_EQ(four.check_invariants(), "");
+  }
+  // Single and bulk ops mix: laps of a batch of 3 into a ring of 5 (8
+  // slots), across the end of the array again and again.
   std::int64_t next_in = 100, next_out = 100;
   for (int round = 0; round < 500; ++round) {
     std::array<std::int64_t, 3> batch{next_in, next_in + 1, next_in + 2};

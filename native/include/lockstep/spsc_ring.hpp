@@ -26,9 +26,11 @@
 // looks full (producer) or empty (consumer), so in the steady state a push
 // touches only the producer's cache lines and the slot. Indices count
 // items for ever (64 bits: no wrap in practice), so full (tail - head ==
-// capacity) and empty (tail == head) differ without a spare slot; each side
-// also keeps its slot position, which wraps by a compare (no division).
-// Tags (P1)..(C2) below name each ordering and what it pairs with.
+// capacity) and empty (tail == head) differ without a spare slot, and the
+// slot array is rounded up to a power of two (up to twice the memory), so
+// that an index becomes a slot by a mask: a push stores the slot and the
+// tail and nothing else, a pop the head. Tags (P1)..(C2) below name each
+// ordering and what it pairs with.
 //
 //   lockstep::SpscRing<Token> ring(1024);
 //   auto producer = ring.producer();   // the producing thread's end
@@ -38,6 +40,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -80,7 +83,8 @@ struct NoSpscBugs {
   static constexpr bool kCachedHeadNeverRefreshed = false;
   // The full check is off by one (room = capacity + 1 - used, as when a
   // ring that keeps a spare slot is rewritten to count items): the
-  // producer takes one slot more than the ring has and overwrites the
+  // producer takes one item more than the capacity; where the capacity is
+  // a power of two (as the slot array always is) that one overwrites the
   // oldest unread item, which is lost while the newest is read twice.
   static constexpr bool kFullCheckOffByOne = false;
 };
@@ -107,8 +111,8 @@ struct SpscStaleCachedHead : NoSpscBugs {
 struct SpscFullOffByOne : NoSpscBugs {
   static constexpr const char* kVariant = "full-off-by-one";
   static constexpr const char* kDescription =
-      "the full check is off by one: a push into a full ring overwrites the "
-      "oldest unread item";
+      "the full check is off by one: a full ring takes one more item (at a "
+      "power-of-two capacity, over the oldest unread one)";
   static constexpr bool kFullCheckOffByOne = true;
 };
 
@@ -124,28 +128,31 @@ public:
   class Producer;
   class Consumer;
 
-  // Takes the ring now. Throws std::invalid_argument for a capacity of 0
-  // or above kMaxCapacity, std::bad_alloc without memory.
+  // Takes the ring now: capacity slots rounded up to a power of two, so
+  // that an index becomes a slot by a mask. Throws std::invalid_argument
+  // for a capacity of 0 or above kMaxCapacity, std::bad_alloc without
+  // memory.
   explicit SpscRing(std::size_t capacity)
       : capacity_(checked_capacity(capacity)),
-        slots_(make_array<Sync, typename Sync::template cell<T>>(capacity_)) {
+        mask_(std::bit_ceil(capacity_) - 1),
+        slots_(make_array<Sync, typename Sync::template cell<T>>(mask_ + 1)) {
     if (slots_ == nullptr) throw std::bad_alloc();
     Sync::label(&tail_.value, "tail");
     Sync::label(&head_.value, "head");
     Sync::label(&producer_taken_, "producer_taken");
     Sync::label(&consumer_taken_, "consumer_taken");
-    for (std::size_t i = 0; i < capacity_; ++i) {
+    for (std::size_t i = 0; i <= mask_; ++i) {
       Sync::label(&slots_[i], "slot", static_cast<long>(i));
     }
   }
-  ~SpscRing() { destroy_array<Sync>(slots_, capacity_); }
+  ~SpscRing() { destroy_array<Sync>(slots_, mask_ + 1); }
   SpscRing(const SpscRing&) = delete;
   SpscRing& operator=(const SpscRing&) = delete;
 
   // The producer's end. Throws std::logic_error while another is alive.
   Producer producer() {
     // Acquire: pairs with the release in ~Producer; the previous
-    // producer's private state (prod_) is ours to use.
+    // producer's cached index is ours to use.
     if (producer_taken_.exchange(true, std::memory_order_acquire)) {
       throw std::logic_error("SpscRing: the ring already has a producer");
     }
@@ -176,20 +183,16 @@ public:
   std::vector<T> items_quiescent() const {
     std::vector<T> out;
     const std::uint64_t tail = tail_->load(std::memory_order_acquire);
-    std::size_t slot = cons_->slot;
     for (std::uint64_t i = head_->load(std::memory_order_acquire);
-         i < tail && out.size() < capacity_; ++i) {
-      out.push_back(slots_[slot].load());
-      slot = next_slot(slot);
+         i < tail && out.size() <= mask_; ++i) {
+      out.push_back(slots_[i & mask_].load());
     }
     return out;
   }
 
   // Quiescent only. Empty when every invariant holds, else what broke:
-  // 0 <= tail - head <= capacity; each side's private copy of its own
-  // index is the published one and its slot position is that index modulo
-  // the capacity; each cached copy of the other side's index is not ahead
-  // of it.
+  // 0 <= tail - head <= capacity, and each side's cached copy of the
+  // other side's index is not ahead of it.
   std::string check_invariants() const {
     const std::uint64_t tail = tail_->load(std::memory_order_acquire);
     const std::uint64_t head = head_->load(std::memory_order_acquire);
@@ -198,33 +201,23 @@ public:
       return "spsc ring: tail " + n(tail) + " and head " + n(head) +
              " are not within one capacity (" + n(capacity_) + ")";
     }
-    if (prod_->tail != tail || cons_->head != head) {
-      return "spsc ring: a side's own index (producer " + n(prod_->tail) +
-             ", consumer " + n(cons_->head) + ") is not the published one";
-    }
-    if (prod_->slot != tail % capacity_ || cons_->slot != head % capacity_) {
-      return "spsc ring: a slot position (producer " + n(prod_->slot) +
-             ", consumer " + n(cons_->slot) + ") is not its index modulo " +
-             n(capacity_);
-    }
     if (prod_->cached_head > head || cons_->cached_tail > tail) {
-      return "spsc ring: a cached index is ahead of the index it copies";
+      return "spsc ring: a cached index (head " + n(prod_->cached_head) +
+             ", tail " + n(cons_->cached_tail) +
+             ") is ahead of the index it copies";
     }
     return {};
   }
 
 private:
-  // The producer's private state: written and read by the producer only.
+  // Written and read by the producer only: its copy of head_, possibly
+  // stale (behind).
   struct ProducerState {
-    std::uint64_t tail = 0;        // == tail_, without loading it
-    std::uint64_t cached_head = 0; // a copy of head_, possibly stale (low)
-    std::size_t slot = 0;          // tail % capacity_
+    std::uint64_t cached_head = 0;
   };
-  // The consumer's private state: written and read by the consumer only.
+  // Written and read by the consumer only: its copy of tail_, likewise.
   struct ConsumerState {
-    std::uint64_t head = 0;        // == head_
-    std::uint64_t cached_tail = 0; // a copy of tail_, possibly stale (low)
-    std::size_t slot = 0;          // head % capacity_
+    std::uint64_t cached_tail = 0;
   };
 
   static std::size_t checked_capacity(std::size_t capacity) {
@@ -234,18 +227,15 @@ private:
     }
     return capacity;
   }
-  std::size_t next_slot(std::size_t slot) const noexcept {
-    return slot + 1 == capacity_ ? 0 : slot + 1;
-  }
 
-  // Producer only. How many of `want` items fit, reloading the consumer's
-  // index only when the cached copy says fewer than `want` do.
-  std::size_t room(std::size_t want) noexcept {
+  // Producer only. How many of `want` items fit after `tail`, reloading
+  // the consumer's index only when the cached copy says fewer than `want`.
+  std::size_t room(std::uint64_t tail, std::size_t want) noexcept {
     ProducerState& p = *prod_;
-    // The mutant's fencepost: one slot more than the ring has.
+    // The mutant's fencepost: one item more than the capacity.
     const std::uint64_t limit =
         Bugs::kFullCheckOffByOne ? capacity_ + 1 : capacity_;
-    std::uint64_t free = limit - (p.tail - p.cached_head);
+    std::uint64_t free = limit - (tail - p.cached_head);
     if (free < want) {
       // Does the ring look full? — Reload the consumer's index.
       // (P1) acquire: pairs with (C2); the consumer's reads of the slots
@@ -253,114 +243,113 @@ private:
       [[maybe_unused]] const std::uint64_t head =
           head_->load(std::memory_order_acquire);
       if constexpr (!Bugs::kCachedHeadNeverRefreshed) p.cached_head = head;
-      free = limit - (p.tail - p.cached_head);
+      free = limit - (tail - p.cached_head);
     }
     return static_cast<std::size_t>(std::min<std::uint64_t>(free, want));
   }
-  // Producer only: makes the items written so far visible to the consumer.
+  // Producer only: makes the slots written before it visible.
   void publish(std::uint64_t tail) noexcept {
-    prod_->tail = tail;
     // (P2) release: publish the slots written before it; pairs with (C1).
     tail_->store(tail, Bugs::kRelaxedTailStore ? std::memory_order_relaxed
                                                : std::memory_order_release);
   }
-  // Writes items[0..k) into the k slots from `slot` on, wrapping at the
-  // end (two runs, no test per item); returns the slot after them. Locals
-  // only inside: `items` may alias the private state (both uint64_t).
-  std::size_t copy_in(std::size_t slot, const T* items,
-                      std::size_t k) noexcept {
-    const std::size_t first = std::min(k, capacity_ - slot);
+  // Writes items[0..k) into the slots of indices tail..tail+k-1, in two
+  // runs (up to the end of the array, then from its start: no wrap test
+  // per item). Locals only: `items` may alias the private state.
+  void copy_in(std::uint64_t tail, const T* items, std::size_t k) noexcept {
+    const std::size_t slot = static_cast<std::size_t>(tail & mask_);
+    const std::size_t first = std::min(k, mask_ + 1 - slot);
     typename Sync::template cell<T>* const slots = slots_;
     for (std::size_t i = 0; i < first; ++i)
       slots[slot + i].store(items[i]);
     for (std::size_t i = first; i < k; ++i)
       slots[i - first].store(items[i]);
-    return first < k ? k - first : (slot + k == capacity_ ? 0 : slot + k);
   }
 
   bool try_push(T value) noexcept {
-    if (room(1) == 0) return false;
-    const std::size_t slot = prod_->slot;
-    prod_->slot = next_slot(slot);
+    // Relaxed: our own index, which only we store.
+    const std::uint64_t tail = tail_->load(std::memory_order_relaxed);
+    if (room(tail, 1) == 0) return false;
     if constexpr (Bugs::kTailBeforeSlot) {
-      publish(prod_->tail + 1);
-      slots_[slot].store(value); // too late: the consumer may have read it
+      publish(tail + 1);
+      // Too late: the consumer may have read the slot already.
+      slots_[tail & mask_].store(value);
     } else {
-      slots_[slot].store(value);
-      publish(prod_->tail + 1);
+      slots_[tail & mask_].store(value);
+      publish(tail + 1);
     }
     return true;
   }
 
   std::size_t try_push_bulk(const T* items, std::size_t n) noexcept {
-    const std::size_t k = room(n);
+    const std::uint64_t tail = tail_->load(std::memory_order_relaxed);
+    const std::size_t k = room(tail, n);
     if (k == 0) return 0;
-    const std::size_t slot = prod_->slot;
-    const std::uint64_t tail = prod_->tail + k;
     if constexpr (Bugs::kTailBeforeSlot) {
-      publish(tail);
-      prod_->slot = copy_in(slot, items, k); // too late, as in try_push
+      publish(tail + k);
+      copy_in(tail, items, k); // too late, as in try_push
     } else {
-      prod_->slot = copy_in(slot, items, k);
-      publish(tail); // one publication for the batch
+      copy_in(tail, items, k);
+      publish(tail + k); // one publication for the batch
     }
     return k;
   }
 
-  // Consumer only. How many of `want` items are there, reloading the
-  // producer's index only when the cached copy says fewer than `want` are.
-  std::size_t available(std::size_t want) noexcept {
+  // Consumer only. How many of `want` items are queued from `head` on,
+  // reloading the producer's index only when the cached copy says fewer.
+  std::size_t available(std::uint64_t head, std::size_t want) noexcept {
     ConsumerState& c = *cons_;
-    std::uint64_t ready = c.cached_tail - c.head;
+    std::uint64_t ready = c.cached_tail - head;
     if (ready < want) {
       // Does the ring look empty? — Reload the producer's index.
       // (C1) acquire: pairs with (P2); the slots it publishes are visible.
       c.cached_tail = tail_->load(std::memory_order_acquire);
-      ready = c.cached_tail - c.head;
+      ready = c.cached_tail - head;
     }
     return static_cast<std::size_t>(std::min<std::uint64_t>(ready, want));
   }
-  // Consumer only: gives the slots read so far back to the producer.
+  // Consumer only: gives the slots read before it back to the producer.
   void release_slots(std::uint64_t head) noexcept {
-    cons_->head = head;
     // (C2) release: our reads of the slots are done; pairs with (P1).
     head_->store(head, std::memory_order_release);
   }
 
   std::optional<T> try_pop() noexcept {
-    if (available(1) == 0) return std::nullopt;
-    const std::size_t slot = cons_->slot;
-    const T value = slots_[slot].load();
-    cons_->slot = next_slot(slot);
-    release_slots(cons_->head + 1);
+    // Relaxed: our own index, which only we store.
+    const std::uint64_t head = head_->load(std::memory_order_relaxed);
+    if (available(head, 1) == 0) return std::nullopt;
+    const T value = slots_[head & mask_].load();
+    release_slots(head + 1);
     return value;
   }
 
   std::size_t try_pop_bulk(T* out, std::size_t n) noexcept {
-    const std::size_t k = available(n);
+    const std::uint64_t head = head_->load(std::memory_order_relaxed);
+    const std::size_t k = available(head, n);
     if (k == 0) return 0;
     // As copy_in, the other way.
-    const std::size_t slot = cons_->slot;
-    const std::size_t first = std::min(k, capacity_ - slot);
+    const std::size_t slot = static_cast<std::size_t>(head & mask_);
+    const std::size_t first = std::min(k, mask_ + 1 - slot);
     const typename Sync::template cell<T>* const slots = slots_;
     for (std::size_t i = 0; i < first; ++i)
       out[i] = slots[slot + i].load();
     for (std::size_t i = first; i < k; ++i)
       out[i] = slots[i - first].load();
-    cons_->slot = first < k ? k - first : (slot + k == capacity_ ? 0 : slot + k);
-    release_slots(cons_->head + k); // one publication for the batch
+    release_slots(head + k); // one publication for the batch
     return k;
   }
 
   // Read-only after construction: shared by both sides without traffic.
   const std::size_t capacity_;
+  const std::size_t mask_; // slots - 1: bit_ceil(capacity) - 1
   typename Sync::template cell<T>* const slots_;
-  // The producer's published index (it writes, the consumer reads) and its
-  // private state, each on a line of its own: the consumer's reload of
-  // tail_ never takes the line that the producer's next push reads.
+  // The producer's index (items pushed so far; it stores, the consumer
+  // loads) and its private state, each on a line of its own: the
+  // consumer's reload of tail_ never takes the line the producer's cache
+  // of head_ is on.
   CachePadded<typename Sync::template atomic<std::uint64_t>> tail_{};
   CachePadded<ProducerState> prod_{};
-  // The consumer's, likewise.
+  // The consumer's (items popped so far), likewise.
   CachePadded<typename Sync::template atomic<std::uint64_t>> head_{};
   CachePadded<ConsumerState> cons_{};
   // Role flags, touched when a handle is made or dropped.
