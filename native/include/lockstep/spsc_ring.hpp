@@ -135,7 +135,7 @@ public:
   explicit SpscRing(std::size_t capacity)
       : capacity_(checked_capacity(capacity)),
         mask_(std::bit_ceil(capacity_) - 1),
-        slots_(make_array<Sync, typename Sync::template cell<T>>(mask_ + 1)) {
+        slots_(make_array<Sync, Cell>(mask_ + 1)) {
     if (slots_ == nullptr) throw std::bad_alloc();
     Sync::label(&tail_.value, "tail");
     Sync::label(&head_.value, "head");
@@ -210,6 +210,8 @@ public:
   }
 
 private:
+  using Cell = typename Sync::template cell<T>;
+
   // Written and read by the producer only: its copy of head_, possibly
   // stale (behind).
   struct ProducerState {
@@ -255,15 +257,13 @@ private:
   }
   // Writes items[0..k) into the slots of indices tail..tail+k-1, in two
   // runs (up to the end of the array, then from its start: no wrap test
-  // per item). Locals only: `items` may alias the private state.
+  // per item).
   void copy_in(std::uint64_t tail, const T* items, std::size_t k) noexcept {
     const std::size_t slot = static_cast<std::size_t>(tail & mask_);
     const std::size_t first = std::min(k, mask_ + 1 - slot);
-    typename Sync::template cell<T>* const slots = slots_;
-    for (std::size_t i = 0; i < first; ++i)
-      slots[slot + i].store(items[i]);
-    for (std::size_t i = first; i < k; ++i)
-      slots[i - first].store(items[i]);
+    // Block copies: the slots are ours until the publication after them.
+    Cell::store_n(slots_ + slot, items, first);
+    Cell::store_n(slots_, items + first, k - first);
   }
 
   bool try_push(T value) noexcept {
@@ -330,11 +330,9 @@ private:
     // As copy_in, the other way.
     const std::size_t slot = static_cast<std::size_t>(head & mask_);
     const std::size_t first = std::min(k, mask_ + 1 - slot);
-    const typename Sync::template cell<T>* const slots = slots_;
-    for (std::size_t i = 0; i < first; ++i)
-      out[i] = slots[slot + i].load();
-    for (std::size_t i = first; i < k; ++i)
-      out[i] = slots[i - first].load();
+    // Block copies: the slots are ours until we give them back.
+    Cell::load_n(out, slots_ + slot, first);
+    Cell::load_n(out + first, slots_, k - first);
     release_slots(head + k); // one publication for the batch
     return k;
   }
@@ -342,7 +340,7 @@ private:
   // Read-only after construction: shared by both sides without traffic.
   const std::size_t capacity_;
   const std::size_t mask_; // slots - 1: bit_ceil(capacity) - 1
-  typename Sync::template cell<T>* const slots_;
+  Cell* const slots_;
   // The producer's index (items pushed so far; it stores, the consumer
   // loads) and its private state, each on a line of its own: the
   // consumer's reload of tail_ never takes the line the producer's cache
