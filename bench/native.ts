@@ -32,6 +32,10 @@
  * - stack (native/bench/stack_bench.cpp): ns per push + pop: the tagged
  *   stack against boost::lockfree::stack and a locked std::vector, 1 and
  *   2 threads.
+ * - spsc (native/bench/spsc_bench.cpp): ns per item streamed from one
+ *   pinned producer to one pinned consumer: the SPSC ring against
+ *   boost::lockfree::spsc_queue and moodycamel::ReaderWriterQueue (the
+ *   MPMC queue for reference), one item per operation and in batches.
  *
  * The work is done by bench/native_bench.ts (also behind `lockstep bench`).
  * Results go to stdout (a markdown table), to bench/results/<name>.json and
@@ -41,7 +45,8 @@
  * Run: npm run bench:alloc [-- --trials N --ms M]; npm run bench:sched [-- --trials N];
  * npm run bench:queue [-- --trials N]; npm run bench:padding [-- --trials N];
  * npm run bench:deque [-- --trials N]; npm run bench:latency [-- --trials N];
- * npm run bench:pingpong [-- --trials N]; npm run bench:stack [-- --trials N]
+ * npm run bench:pingpong [-- --trials N]; npm run bench:stack [-- --trials N];
+ * npm run bench:spsc [-- --trials N]
  */
 import { parseArgs } from 'node:util';
 

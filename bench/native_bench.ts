@@ -27,6 +27,7 @@ export const BENCHES = {
   latency: { binary: 'latency_bench', unit: 'ns (latency from arrival; time per request)', takesMs: false },
   pingpong: { binary: 'pingpong_bench', unit: 'ns per one-way hand-off', takesMs: false },
   stack: { binary: 'stack_bench', unit: 'ns per push + pop', takesMs: false },
+  spsc: { binary: 'spsc_bench', unit: 'ns per item', takesMs: false },
 } as const;
 export type BenchName = keyof typeof BENCHES;
 

@@ -11,6 +11,13 @@
  * Their solo check: with no push (no pop) in flight, neither is taken. The
  * operation in flight may be paused, so a pop during which no other thread
  * steps can still see the unpublished slot: interference is not required.
+ *
+ * `strict: true` drops both relaxations: a push reports full only when
+ * `capacity` items are queued, a pop empty only when none is. The SPSC
+ * ring is strict under sequential consistency: each side decides full or
+ * empty on the other side's index loaded at that moment, and publishes
+ * with one store. Under TSO and C11 it needs the relaxations (the other
+ * side's index store may still be buffered: store buffering).
  */
 import { boundedCollectionModel, type CollectionState } from './_internals/bounded_collection.js';
 import type { Model } from './model.js';
@@ -28,6 +35,8 @@ export interface BoundedQueueModelConstraints {
   capacity: number;
   /** The target name reported. @defaultValue 'mpmc-queue' */
   name?: string;
+  /** No relaxed outcome (see above). @defaultValue false */
+  strict?: boolean;
 }
 
 /**
@@ -40,7 +49,9 @@ export interface BoundedQueueModelConstraints {
  * m.step(m.init(), { op: 'push', arg: 1 }); // [{ output: true, state: [1] }, { output: false, state: [], relaxed: { why: 'a pop has claimed ...', concurrentWith: ['pop'] } }]
  */
 export function boundedQueueModel(constraints: BoundedQueueModelConstraints): Model<QueueState> {
-  return boundedCollectionModel('boundedQueueModel', constraints.name ?? 'mpmc-queue', constraints.capacity, 'oldest', {
+  const name = constraints.name ?? 'mpmc-queue';
+  if (constraints.strict === true) return boundedCollectionModel('boundedQueueModel', name, constraints.capacity, 'oldest');
+  return boundedCollectionModel('boundedQueueModel', name, constraints.capacity, 'oldest', {
     emptyWhile: { why: 'a push has claimed the next ticket but not yet published its slot', concurrentWith: ['push'] },
     fullWhile: { why: 'a pop has claimed the previous lap of the slot but not yet released it', concurrentWith: ['pop'] },
   });

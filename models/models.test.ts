@@ -51,6 +51,14 @@ describe('queue and stack models', () => {
     expect(m.step([], push(1)).find((o) => o.relaxed)).toMatchObject({ output: false, state: [], relaxed: { concurrentWith: ['pop'] } });
   });
 
+  it('the strict queue (the SPSC ring) relaxes nothing', () => {
+    const m = boundedQueueModel({ capacity: 2, name: 'spsc-ring', strict: true });
+    expect(m.name).toBe('spsc-ring');
+    expect(run(m, [push(1), push(2), push(3), pop, pop, pop]).outputs).toEqual([true, true, false, 1, 2, null]);
+    expect(m.step([1], pop).some((o) => o.relaxed)).toBe(false);
+    expect(m.step([], push(1)).some((o) => o.relaxed)).toBe(false);
+  });
+
   it('the MPSC queue relaxes pop to retry, never to empty', () => {
     const m = mpscQueueModel({ capacity: 2 });
     expect(m.step([1], pop).filter((o) => o.relaxed).map((o) => o.output)).toEqual(['retry']);

@@ -28,14 +28,16 @@ function validScenario(target: TargetInfo): fc.Arbitrary<Scenario> {
       choices: fc.array(fc.nat({ max: 5 }), { maxLength: 12 }),
     })
     .chain(({ roles, variant, setup, seed, kind, choices }) => {
-      // Respect maxThreads: a role over its limit becomes one without.
+      // Respect maxThreads: a role over its limit becomes one without, or
+      // its thread is left out where every role has a limit.
       const used = new Map<string, number>();
-      const free = target.roles.find((r) => r.maxThreads === undefined)!.name;
-      const fixed = roles.map((r) => {
+      const free = target.roles.find((r) => r.maxThreads === undefined)?.name;
+      const fixed = roles.flatMap((r) => {
         const max = target.roles.find((x) => x.name === r)!.maxThreads;
         const n = (used.get(r) ?? 0) + 1;
         used.set(r, n);
-        return max !== undefined && n > max ? free : r;
+        if (max === undefined || n <= max) return [r];
+        return free === undefined ? [] : [free];
       });
       const threads = fc.tuple(
         ...fixed.map((role, i) => {

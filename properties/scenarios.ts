@@ -98,8 +98,9 @@ export function checkConstraints(api: string, c: unknown): asserts c is Scenario
 /**
  * Scenarios and schedules for `target` (a name from listTargets(), or its
  * entry): thread 0 takes the role with a thread limit (the deque's owner,
- * the MPSC consumer) if there is one, the others the role without; each
- * thread calls ops its role allows; pushes get 1, 2, 3, ... Shrinks towards
+ * the MPSC consumer) if there is one, the others the role without — or,
+ * where every role has a limit (the SPSC ring's producer and consumer), one
+ * thread for each other role; each thread calls ops its role allows; pushes get 1, 2, 3, ... Shrinks towards
  * fewer threads and ops, smaller setups and shorter choice lists. Throws a
  * RangeError naming `caseArbitrary` for an unknown target or variant, or a
  * constraint out of range.
@@ -112,7 +113,7 @@ export function caseArbitrary(target: TargetInfo | string, variant = 'correct', 
   const info = targetWithSpec('caseArbitrary', target, variant);
   const spec = SPECS[info.name]!;
   const limited = info.roles.find((r) => r.maxThreads !== undefined);
-  const free = info.roles.find((r) => r.maxThreads === undefined)!;
+  const free = info.roles.find((r) => r.maxThreads === undefined);
   const opsOf = (role: string) => info.ops.filter((o) => o.roles.includes(role));
   const thread = (role: string) => fc.array(fc.constantFrom(...opsOf(role).map((o) => o.name)), { minLength: 1, maxLength: constraints.maxOpsPerThread ?? spec.maxOps ?? 4 });
   const setup = fc.record(Object.fromEntries(Object.entries(spec.setup).map(([k, [lo, hi]]) => [k, fc.integer({ min: lo, max: hi })])));
@@ -120,8 +121,11 @@ export function caseArbitrary(target: TargetInfo | string, variant = 'correct', 
   const model = constraints.memoryModel !== undefined && constraints.memoryModel !== 'sc' ? { memoryModel: constraints.memoryModel } : {};
   return fc
     .record({
-      first: thread((limited ?? free).name),
-      others: fc.array(thread(free.name), { minLength: 1, maxLength: (constraints.maxThreads ?? spec.maxThreads ?? 3) - 1 }),
+      first: thread((limited ?? free)!.name),
+      others:
+        free !== undefined
+          ? fc.array(thread(free.name), { minLength: 1, maxLength: (constraints.maxThreads ?? spec.maxThreads ?? 3) - 1 })
+          : fc.tuple(...info.roles.filter((r) => r !== limited).map((r) => thread(r.name))),
       setup,
       // A choice past the runnable threads flushes a TSO store buffer.
       segments: fc.array(fc.tuple(fc.nat({ max: tso ? 5 : 2 }), fc.integer({ min: 1, max: 16 })), { maxLength: constraints.maxSegments ?? 8 }),

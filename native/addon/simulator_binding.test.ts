@@ -16,7 +16,7 @@ describe('listTargets', () => {
   it('lists every structure with the same variants as the direct bindings, and the litmus target', () => {
     const targets = a.listTargets();
     // In name order: each target registers itself from its own file (native/sim/targets/).
-    expect(targets.map((t) => t.name)).toEqual(['arena', 'block-pool', 'chase-lev-deque', 'litmus', 'mpmc-queue', 'mpsc-queue', 'scheduler', 'tagged-stack']);
+    expect(targets.map((t) => t.name)).toEqual(['arena', 'block-pool', 'chase-lev-deque', 'litmus', 'mpmc-queue', 'mpsc-queue', 'scheduler', 'spsc-ring', 'tagged-stack']);
     for (const t of targets) {
       expect(t.ops.length).toBeGreaterThan(0);
       expect(t.variants[0]?.name).toBe('correct');
@@ -29,6 +29,13 @@ describe('listTargets', () => {
       { name: 'thief', description: expect.any(String) },
     ]);
     expect(deque.ops.find((o) => o.name === 'steal')?.roles).toEqual(['thief']);
+    // Every role limited: a thread without ops takes none of them.
+    const spsc = targets.find((t) => t.name === 'spsc-ring')!;
+    expect(spsc.roles.map((r) => [r.name, r.maxThreads])).toEqual([
+      ['producer', 1],
+      ['consumer', 1],
+    ]);
+    expect(a.runScenario({ target: 'spsc-ring', threads: [[{ op: 'push', arg: 1 }], [], [{ op: 'pop' }]] }).outcome.kind).toBe('ok');
     expect(deque.setup.map((p) => [p.name, p.default])).toEqual([
       ['capacity', 2],
       ['maxCapacity', 1024],
@@ -47,6 +54,7 @@ describe('runScenario checks every field', () => {
     ['a stray arg', deque({ threads: [[{ op: 'pop', arg: 1 }]] }), /arg must be absent: pop takes no argument/],
     ['two owners', deque({ threads: [[{ op: 'pop' }], [{ op: 'push', arg: 1 }]] }), /scenario.threads\[1\] would be a second owner/],
     ['a thread of two roles', deque({ threads: [[{ op: 'pop' }, { op: 'steal' }]] }), /threads\[0\] calls pop, steal, which no single/],
+    ['two producers of the SPSC ring', { target: 'spsc-ring', threads: [[{ op: 'push', arg: 1 }], [{ op: 'push', arg: 2 }]] }, /scenario.threads\[1\] would be a second producer of the spsc-ring, which allows 1/],
     ['an unknown setup field', deque({ setup: { size: 2 } }), /scenario.setup has an unknown field 'size' \(chase-lev-deque's parameters: capacity, maxCapacity\)/],
     ['a setup that does not fit', deque({ setup: { capacity: 8, maxCapacity: 4 } }), /scenario.setup does not fit/],
     ['an unknown variant', deque({ variant: 'buggy' }), /scenario.variant must be one of correct, pop-without-fence/],

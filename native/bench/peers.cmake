@@ -19,7 +19,7 @@ function(lockstep_bench_peer target define header)
   target_compile_definitions(${target} PRIVATE ${define})
 endfunction()
 
-# Every peer of benchmark `bench` (alloc, sched, queue, stack) on `target`.
+# Every peer of benchmark `bench` (alloc, sched, queue, spsc, stack) on `target`.
 function(lockstep_bench_peers bench target)
   if(bench STREQUAL "alloc")
     lockstep_bench_peer(${target} LOCKSTEP_BENCH_JEMALLOC jemalloc/jemalloc.h jemalloc)
@@ -30,6 +30,9 @@ function(lockstep_bench_peers bench target)
     lockstep_bench_peer(${target} LOCKSTEP_BENCH_BOOST boost/lockfree/queue.hpp)
     lockstep_bench_peer(${target} LOCKSTEP_BENCH_MOODYCAMEL concurrentqueue/concurrentqueue.h)
     lockstep_bench_peer(${target} LOCKSTEP_BENCH_TBB oneapi/tbb/concurrent_queue.h tbb)
+  elseif(bench STREQUAL "spsc")
+    lockstep_bench_peer(${target} LOCKSTEP_BENCH_BOOST boost/lockfree/spsc_queue.hpp)
+    lockstep_bench_peer(${target} LOCKSTEP_BENCH_READERWRITERQUEUE readerwriterqueue/readerwriterqueue.h)
   elseif(bench STREQUAL "stack")
     lockstep_bench_peer(${target} LOCKSTEP_BENCH_BOOST boost/lockfree/stack.hpp)
   endif()

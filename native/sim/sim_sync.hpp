@@ -289,6 +289,16 @@ struct SimSync {
         return; // out of bounds, outside the run: recorded, not written
       sim::detail::write(ex, value_, value, std::memory_order_relaxed, true);
     }
+    // StdSync's block copies, here one cell store (load) at a time: each a
+    // scheduling point, bounds-checked.
+    static void store_n(cell* dst, const U* src, std::size_t n) noexcept {
+      for (std::size_t i = 0; i < n; ++i)
+        dst[i].store(src[i]);
+    }
+    static void load_n(U* dst, const cell* src, std::size_t n) noexcept {
+      for (std::size_t i = 0; i < n; ++i)
+        dst[i] = src[i].load();
+    }
 
   private:
     U value_;

@@ -102,7 +102,9 @@ std::string assign_roles(const TargetInfo& target,
   std::vector<int> used(target.roles.size(), 0);
   for (std::size_t t = 0; t < threads.size(); ++t) {
     // Roles allowed by every op of the thread. A thread without ops takes
-    // a role without a thread limit.
+    // a role without a thread limit; where every role has one (the SPSC
+    // ring's producer and consumer), the first role, not counted against
+    // its limit: it calls nothing.
     std::vector<bool> allowed(target.roles.size(), true);
     for (const Call& c : threads[t]) {
       std::vector<bool> by_op(target.roles.size(), false);
@@ -118,6 +120,10 @@ std::string assign_roles(const TargetInfo& target,
       if (allowed[static_cast<std::size_t>(r)] &&
           (!threads[t].empty() || unlimited))
         role = r;
+    }
+    if (role < 0 && threads[t].empty()) {
+      roles[t] = 0;
+      continue;
     }
     if (role < 0) {
       std::string ops;

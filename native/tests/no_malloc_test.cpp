@@ -3,13 +3,14 @@
 // This executable interposes malloc, calloc, realloc, free and the aligned
 // allocators (operator new goes through malloc in libstdc++), forwarding to
 // glibc's own (__libc_malloc, ...) and counting every call while counting
-// is on. Start-up takes the region, builds the arena, the pool and the
-// hand-off queue, and starts the threads; then the steady state runs with
-// counting on: each thread allocates blocks from the pool directly and
-// through its own BlockPool::Cache, and scratch from its thread arena,
-// passes some of its blocks to the other thread through the MPMC queue
-// (which frees them: cross-thread free), resets its scratch, and so on,
-// 1,000,000 rounds each. The steady state must count zero. A
+// is on. Start-up takes the region, builds the arena, the pool, the
+// hand-off queue and the SPSC ring, and starts the threads; then the
+// steady state runs with counting on: each thread allocates blocks from
+// the pool directly and through its own BlockPool::Cache, and scratch from
+// its thread arena, passes some of its blocks to the other thread through
+// the MPMC queue (which frees them: cross-thread free), thread 0 streams
+// more to thread 1 through the SPSC ring (popped in batches, freed),
+// resets its scratch, and so on, 1,000,000 rounds each. The steady state must count zero. A
 // control phase, also counted, makes one std::vector per thread and must
 // count them: the counter is seen to work.
 //
@@ -21,6 +22,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -28,6 +30,7 @@
 #include "lockstep/block_pool.hpp"
 #include "lockstep/mpmc_queue.hpp"
 #include "lockstep/region.hpp"
+#include "lockstep/spsc_ring.hpp"
 
 extern "C" {
 void* __libc_malloc(std::size_t);
@@ -110,6 +113,7 @@ int main() {
   void* pool_memory = arena.allocate(4u << 20, 64);
   lockstep::BlockPool<> pool(pool_memory, 4u << 20, kBlockSize, 64);
   lockstep::MpmcQueue<std::int64_t> handoff(1024);
+  lockstep::SpscRing<std::int64_t> stream(1024); // thread 0 -> thread 1
   std::vector<lockstep::ThreadArena> scratch;
   for (int t = 0; t < kThreads; ++t)
     scratch.push_back(lockstep::ThreadArena::carve(arena, 256u << 10));
@@ -124,6 +128,13 @@ int main() {
     workers.emplace_back([&, t] {
       lockstep::ThreadArena& mine = scratch[static_cast<std::size_t>(t)];
       lockstep::BlockPool<>::Cache cache(pool, 16); // start-up: its array
+      // Thread 0 is the ring's producer, thread 1 its consumer.
+      std::optional<lockstep::SpscRing<std::int64_t>::Producer> stream_in;
+      std::optional<lockstep::SpscRing<std::int64_t>::Consumer> stream_out;
+      if (t == 0)
+        stream_in.emplace(stream.producer());
+      else
+        stream_out.emplace(stream.consumer());
       sync.arrive_and_wait(); // start-up done: counting goes on
       sync.arrive_and_wait(); // steady state begins
       std::uint64_t done = 0;
@@ -138,6 +149,19 @@ int main() {
         }
         if (auto other = handoff.try_pop())
           pool.free_index(static_cast<std::uint32_t>(*other));
+        // A stream of blocks from thread 0 to thread 1 through the SPSC
+        // ring, which thread 1 drains in batches and frees.
+        if (stream_in && r % 4 == 0) {
+          if (auto i = pool.allocate_index()) {
+            if (!stream_in->try_push(*i)) pool.free_index(*i);
+          }
+        }
+        if (stream_out) {
+          std::int64_t got[8];
+          const std::size_t k = stream_out->try_pop_bulk(got, 8);
+          for (std::size_t j = 0; j < k; ++j)
+            pool.free_index(static_cast<std::uint32_t>(got[j]));
+        }
         // A worker's task records: through its cache, batches to the pool.
         if (auto c = cache.allocate_index()) {
           std::memset(pool.block(*c), t, 8);
@@ -178,6 +202,11 @@ int main() {
     w.join();
   while (auto other = handoff.try_pop())
     pool.free_index(static_cast<std::uint32_t>(*other));
+  {
+    auto rest = stream.consumer();
+    while (auto other = rest.try_pop())
+      pool.free_index(static_cast<std::uint32_t>(*other));
+  }
 
   const auto stats = pool.stats_quiescent();
   std::printf("steady state: %d threads, %llu rounds (pool alloc + free or "

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-tests=(chase_lev_deque mpmc_queue mpsc_queue tagged_stack arena block_pool scheduler stress_watchdog)
+tests=(chase_lev_deque mpmc_queue mpsc_queue spsc_ring tagged_stack arena block_pool scheduler stress_watchdog)
 mkdir -p build
 log=build/native-tsan.log
 {
@@ -23,13 +23,16 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/n
 pattern="^($(IFS='|'; echo "${tests[*]}"))\.(semantics|stress)\$"
 ctest --test-dir build/native-tsan --output-on-failure -R "$pattern"
 
-# Not vacuous: a seeded memory-order bug that x86 never shows (the MPMC
-# queue publishing its slot with a relaxed store) must be reported.
-mutant=build/native-tsan/native/tests/mpmc_queue_test
-if "$mutant" mutant/relaxed-turn-store >build/native-tsan-mutant.log 2>&1 ||
-  ! grep -q "ThreadSanitizer: data race" build/native-tsan-mutant.log; then
-  cat build/native-tsan-mutant.log
-  echo "tsan.sh: ThreadSanitizer did not report the relaxed-turn-store mutant's race" >&2
-  exit 1
-fi
-echo "tsan.sh: the relaxed-turn-store mutant's race is reported (as it must be)"
+# Not vacuous: seeded memory-order bugs that x86 never shows (the MPMC
+# queue publishing its slot, the SPSC ring its tail, with a relaxed store)
+# must be reported.
+for mutant in mpmc_queue:relaxed-turn-store spsc_ring:relaxed-tail-store; do
+  test=${mutant%%:*} variant=${mutant#*:}
+  if "build/native-tsan/native/tests/${test}_test" "mutant/$variant" >build/native-tsan-mutant.log 2>&1 ||
+    ! grep -q "ThreadSanitizer: data race" build/native-tsan-mutant.log; then
+    cat build/native-tsan-mutant.log
+    echo "tsan.sh: ThreadSanitizer did not report the $variant mutant's race" >&2
+    exit 1
+  fi
+  echo "tsan.sh: the $variant mutant's race is reported (as it must be)"
+done

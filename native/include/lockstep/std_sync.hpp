@@ -4,7 +4,9 @@
 // nothing else to touch shared memory. A policy provides:
 //   Sync::atomic<U>            load, store, exchange, compare_exchange_weak/
 //                              strong, fetch_add/sub: the std::atomic names
-//   Sync::cell<U>              slot and node memory: load(), store(v)
+//   Sync::cell<U>              slot and node memory: load(), store(v);
+//                              store_n / load_n, plain block copies for
+//                              cells no other thread touches meanwhile
 //   Sync::fence(order)         std::atomic_thread_fence
 //   Sync::spin_hint()          inside retry loops
 //   Sync::allocate/deallocate  the structures' only heap calls
@@ -62,6 +64,22 @@ struct StdSync {
     }
     void store(U value) noexcept {
       std::atomic_ref<U>(value_).store(value, std::memory_order_relaxed);
+    }
+
+    // Copies n values into (out of) n consecutive cells with plain
+    // accesses, which the compiler turns into a block copy: only for cells
+    // that no other thread touches meanwhile — an SPSC ring's slots between
+    // its publications, ordered by the ring's release and acquire — since
+    // unlike load and store a racing access here is a data race
+    // (ThreadSanitizer checks the claim on real threads; the simulator's
+    // policy steps through the cells one load or store at a time).
+    static void store_n(cell* dst, const U* src, std::size_t n) noexcept {
+      for (std::size_t i = 0; i < n; ++i)
+        dst[i].value_ = src[i];
+    }
+    static void load_n(U* dst, const cell* src, std::size_t n) noexcept {
+      for (std::size_t i = 0; i < n; ++i)
+        dst[i] = src[i].value_;
     }
 
   private:
