@@ -351,6 +351,8 @@ export interface TargetInfo {
   roles: { name: string; maxThreads?: number; description: string }[];
   setup: { name: string; default: number; min: number; max: number; description: string }[];
   variants: VariantInfo[];
+  /** The plugin library (an absolute path) that registered it; absent for a built-in target. */
+  plugin?: string;
 }
 
 /** Everything the addon exports. Values are safe integers. */
@@ -438,6 +440,10 @@ export interface LockstepAddon {
   benchScenario(scenario: Scenario, runs: number): { runs: number; steps: number; failures: number; seconds: number };
   /** What the simulator can run: each target's ops, roles, setup parameters and variants. */
   listTargets(): TargetInfo[];
+  /** Opens a plugin library and adds its targets (their names returned); an Error of one line if it cannot. */
+  loadPlugin(path: string): string[];
+  /** The stamp a plugin must carry: this lockstep's version and a digest of its headers. */
+  pluginStamp: string;
 
   /**
    * The machine's NUMA nodes, their CPUs and distances, read from sysfs under `root` (a kernel
@@ -476,7 +482,12 @@ export interface LockstepAddon {
   readonly cacheLineSize: number;
 }
 
-export type StressTarget = 'mpmc-queue' | 'chase-lev-deque' | 'tagged-stack';
+/**
+ * A target stress mode runs: one whose spec names a collection monitor (mpmc-queue,
+ * chase-lev-deque, tagged-stack, and the SDK's targets that declare one; lockstep stress --help
+ * lists them).
+ */
+export type StressTarget = string;
 
 export interface StressRunOptions {
   target: StressTarget;

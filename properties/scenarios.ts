@@ -116,7 +116,7 @@ export function caseArbitrary(target: TargetInfo | string, variant = 'correct', 
   const free = info.roles.find((r) => r.maxThreads === undefined);
   const opsOf = (role: string) => info.ops.filter((o) => o.roles.includes(role));
   const thread = (role: string) => fc.array(fc.constantFrom(...opsOf(role).map((o) => o.name)), { minLength: 1, maxLength: constraints.maxOpsPerThread ?? spec.maxOps ?? 4 });
-  const setup = fc.record(Object.fromEntries(Object.entries(spec.setup).map(([k, [lo, hi]]) => [k, fc.integer({ min: lo, max: hi })])));
+  const setup = fc.record(Object.fromEntries(Object.entries(spec.setup ?? {}).map(([k, [lo, hi]]) => [k, fc.integer({ min: lo, max: hi })])));
   const tso = constraints.memoryModel === 'tso';
   const model = constraints.memoryModel !== undefined && constraints.memoryModel !== 'sc' ? { memoryModel: constraints.memoryModel } : {};
   return fc
@@ -187,6 +187,7 @@ export function verdictOf(scenario: Scenario, run: RunResult): Broken | null {
   const verdict = checkLinearizability(spec.model(setup, scenario.memoryModel ?? 'sc'), history, { timeLimitMs: 5000 });
   if (verdict.kind === 'illegal') return { check: 'linearizability', message: verdict.message };
   if (verdict.kind === 'unknown') return { check: 'linearizability', message: `the checker gave up: ${verdict.message}` };
+  if (spec.conservation === undefined) return null;
   const conservation = typeof spec.conservation === 'function' ? spec.conservation(setup) : spec.conservation;
   const lost = checkConservation(history, run.final!.items, conservation);
   return lost === null ? null : { check: 'conservation', message: lost };
@@ -196,7 +197,8 @@ let defaults: Map<string, Record<string, number>> | undefined;
 
 /** The scenario's setup with the target's defaults for the parameters it leaves out (as the simulator ran it). */
 function setupOf(scenario: Scenario): Record<string, number> {
-  defaults ??= new Map(addon().listTargets().map((t) => [t.name, Object.fromEntries(t.setup.map((p) => [p.name, p.default]))]));
+  // A plugin's target may have come since the map was made.
+  if (defaults === undefined || !defaults.has(scenario.target)) defaults = new Map(addon().listTargets().map((t) => [t.name, Object.fromEntries(t.setup.map((p) => [p.name, p.default]))]));
   return { ...defaults.get(scenario.target), ...scenario.setup };
 }
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 import { addon } from '../native/index.js';
 import { SPECS } from './_internals/specs.js';
+import { specProblem } from './target_spec.js';
 
 const dir = fileURLToPath(new URL('../native/sim/targets/', import.meta.url));
 const files = readdirSync(dir);
@@ -26,17 +27,15 @@ describe('target specs', () => {
   });
 
   it.each(Object.values(SPECS))('$name: setup, ops and variants are the C++ half\'s', (spec) => {
-    const t = targets.get(spec.name)!;
-    const params = t.setup.map((p) => p.name);
-    for (const [k, [lo, hi]] of Object.entries(spec.setup)) {
-      expect(params, `setup.${k}`).toContain(k);
-      const p = t.setup.find((x) => x.name === k)!;
-      expect([lo >= p.min, hi <= p.max], `setup.${k} [${lo}, ${hi}] within [${p.min}, ${p.max}]`).toEqual([true, true]);
-    }
-    const ops = t.ops.map((o) => o.name);
-    const conservation = typeof spec.conservation === 'function' ? spec.conservation(Object.fromEntries(t.setup.map((p) => [p.name, p.default]))) : spec.conservation;
-    for (const op of [...conservation.inserts, ...conservation.removes]) expect(ops, `conservation op ${op}`).toContain(op);
-    const variants = t.variants.map((v) => v.name);
-    for (const v of Object.keys(spec.variants ?? {})) expect(variants, `variants.${v}`).toContain(v);
+    expect(specProblem(spec, targets.get(spec.name)!)).toBeNull();
+  });
+
+  it('specProblem names what does not fit', () => {
+    const queue = targets.get('mpmc-queue')!;
+    const spec = SPECS['mpmc-queue']!;
+    expect(specProblem({ ...spec, setup: { size: [1, 2] } }, queue)).toBe('setup.size: mpmc-queue has no parameter size (it has capacity)');
+    expect(specProblem({ ...spec, setup: { capacity: [0, 2] } }, queue)).toBe("setup.capacity: [0, 2] is not within mpmc-queue's [1, 64]");
+    expect(specProblem({ ...spec, conservation: { inserts: ['put'], removes: ['pop'] } }, queue)).toBe('conservation: mpmc-queue has no op put (it has push, pop)');
+    expect(specProblem({ ...spec, variants: { nope: {} } }, queue)).toMatch(/^variants.nope: mpmc-queue has no variant nope \(it has correct, /);
   });
 });

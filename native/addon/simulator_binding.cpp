@@ -9,6 +9,7 @@
 #include "args.hpp"
 #include "bindings.hpp"
 #include "scenario_args.hpp"
+#include "sim/plugins.hpp"
 #include "sim/strategies.hpp"
 
 namespace lockstep::addon {
@@ -333,6 +334,7 @@ Napi::Value list_targets(const Napi::CallbackInfo& info) {
             x.Set("description", p.description);
             return x;
           }));
+    if (!t.plugin.empty()) o.Set("plugin", t.plugin);
     o.Set("variants", array_of(env, t.variants, [&](const VariantInfo& v) {
             Napi::Object x = Napi::Object::New(env);
             x.Set("name", v.name);
@@ -340,6 +342,22 @@ Napi::Value list_targets(const Napi::CallbackInfo& info) {
             return x;
           }));
     return o;
+  });
+}
+
+// loadPlugin(path): opens a plugin and returns the names of its targets;
+// throws an Error whose message is the one line load_plugin gives.
+Napi::Value load_plugin_binding(const Napi::CallbackInfo& info) {
+  expect_arity(info, "loadPlugin", 1, 1);
+  if (!info[0].IsString() || info[0].As<Napi::String>().Utf8Value().empty())
+    throw Napi::TypeError::New(info.Env(),
+                               "loadPlugin: path must be a non-empty string");
+  std::vector<std::string> names;
+  const std::string error =
+      load_plugin(info[0].As<Napi::String>().Utf8Value(), names);
+  if (!error.empty()) throw Napi::Error::New(info.Env(), error);
+  return array_of(info.Env(), names, [&](const std::string& n) {
+    return Napi::String::New(info.Env(), n);
   });
 }
 
@@ -352,6 +370,9 @@ void init_simulator(Napi::Env env, Napi::Object exports) {
               Napi::Function::New(env, bench_scenario, "benchScenario"));
   exports.Set("listTargets",
               Napi::Function::New(env, list_targets, "listTargets"));
+  exports.Set("loadPlugin",
+              Napi::Function::New(env, load_plugin_binding, "loadPlugin"));
+  exports.Set("pluginStamp", Napi::String::New(env, plugin_stamp()));
 }
 
 } // namespace lockstep::addon

@@ -38,34 +38,34 @@ std::string check(const std::vector<TargetInfo>& all,
   return {};
 }
 
-struct Built {
-  std::vector<TargetInfo> targets;
-  std::string problem;
+struct Registry {
+  std::vector<TargetInfo> targets; // in name order
+  std::string problem;             // the built-in targets' (registry_problem)
+  std::size_t built_in = 0;        // registrations() made before the build
 };
 
-const Built& built() {
-  static const Built b = [] {
-    Built out;
+void sort_by_name(std::vector<TargetInfo>& all) {
+  std::stable_sort(all.begin(), all.end(),
+                   [](const TargetInfo& a, const TargetInfo& b) {
+                     return a.name < b.name;
+                   });
+}
+
+Registry& registry() {
+  static Registry r = [] {
+    Registry out;
     std::vector<std::string> where;
-    for (const Registration& r : registrations()) {
-      out.targets.push_back(r.make());
-      where.emplace_back(r.where);
+    for (const Registration& reg : registrations()) {
+      out.targets.push_back(reg.make());
+      where.emplace_back(reg.where);
     }
+    out.built_in = registrations().size();
     out.problem = check(out.targets, where);
     // Name order: the same whatever order the files were linked in.
-    std::vector<std::size_t> order(out.targets.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-      order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return out.targets[a].name < out.targets[b].name;
-    });
-    std::vector<TargetInfo> sorted;
-    for (std::size_t i : order)
-      sorted.push_back(std::move(out.targets[i]));
-    out.targets = std::move(sorted);
+    sort_by_name(out.targets);
     return out;
   }();
-  return b;
+  return r;
 }
 
 } // namespace
@@ -75,16 +75,65 @@ bool register_target(TargetMaker make, const char* where) noexcept {
   return true;
 }
 
-std::string registry_problem() { return built().problem; }
+std::string registry_problem() { return registry().problem; }
 
 const std::vector<TargetInfo>& targets() {
-  const Built& b = built();
-  if (!b.problem.empty()) {
+  const Registry& r = registry();
+  if (!r.problem.empty()) {
     std::fprintf(stderr, "lockstep: the target registry is broken: %s\n",
-                 b.problem.c_str());
+                 r.problem.c_str());
     std::abort();
   }
-  return b.targets;
+  return r.targets;
+}
+
+std::string add_registered_since(std::size_t first, const std::string& plugin,
+                                 std::vector<std::string>& names) {
+  targets(); // the built-in targets first
+  std::vector<Registration>& regs = registrations();
+  std::vector<TargetInfo> made;
+  std::vector<std::string> where;
+  std::string problem;
+  for (std::size_t i = first; i < regs.size() && problem.empty(); ++i) {
+    try {
+      made.push_back(regs[i].make());
+      made.back().plugin = plugin;
+      where.emplace_back(regs[i].where);
+    } catch (const std::exception& e) {
+      problem = std::string(regs[i].where) +
+                ": building its target threw: " + e.what();
+    } catch (...) {
+      problem = std::string(regs[i].where) +
+                ": building its target threw something";
+    }
+  }
+  regs.resize(first); // kept by `made` (if at all) from here on
+  if (problem.empty() && made.empty())
+    problem = "it registers no target (LOCKSTEP_TARGET)";
+  if (problem.empty()) problem = check(made, where);
+  for (std::size_t i = 0; i < made.size() && problem.empty(); ++i) {
+    for (const TargetInfo& t : registry().targets) {
+      if (t.name != made[i].name) continue;
+      problem = "its target '" + made[i].name + "' clashes with " +
+                (t.plugin.empty()
+                     ? std::string("the built-in target of that name")
+                     : "the target of that name from " + t.plugin) +
+                ": rename it";
+    }
+  }
+  if (!problem.empty()) return problem;
+  for (TargetInfo& t : made) {
+    names.push_back(t.name);
+    registry().targets.push_back(std::move(t));
+  }
+  sort_by_name(registry().targets);
+  return {};
+}
+
+std::size_t registration_count() noexcept { return registrations().size(); }
+
+void forget_registrations_since(std::size_t first) noexcept {
+  if (first < registrations().size()) registrations().resize(first);
 }
 
 const TargetInfo* find_target(std::string_view name) {

@@ -60,9 +60,16 @@ struct TargetInfo {
   std::vector<RoleInfo> roles;
   std::vector<ParamInfo> params;
   std::vector<VariantInfo> variants;
+  // The plugin (shared library) that registered it; "" for a built-in.
+  std::string plugin;
   // Builds the target for one run. Throws std::invalid_argument when the
   // parameters do not fit together.
   std::function<std::unique_ptr<Instance>(const TargetSetup&)> make;
+  // The production build (StdSync) of the variant asked, for stress mode's
+  // real threads: the same ops through Instance::call, from any thread.
+  // Empty where stress mode has a workload of its own for the target (the
+  // addon's stress_binding.cpp) or none; the SDK's targets set it.
+  std::function<std::unique_ptr<Instance>(const TargetSetup&)> make_real;
 };
 
 const std::vector<TargetInfo>& targets();
@@ -82,11 +89,22 @@ std::string assign_roles(const TargetInfo& target,
 // targets() builds every registered TargetInfo at its first call and keeps
 // them in name order; nothing else lists the targets (the build compiles
 // every file of targets/, and the addon's listTargets() is this list).
+// A plugin's files register the same way, while load_plugin (plugins.hpp)
+// opens it; load_plugin then adds them.
 using TargetMaker = TargetInfo (*)();
 // Records `make` (from `where`, for messages); true, so it can initialise
-// a static. Registrations made after targets()'s first call are an error
-// that targets() does not see: register at static initialisation.
+// a static. Register at static initialisation: a built-in's before
+// targets()'s first call, a plugin's while load_plugin opens it.
 bool register_target(TargetMaker make, const char* where) noexcept;
+// For load_plugin: how many registrations there are; and, after a plugin
+// registered more, builds them (from `plugin`), checks them (shape, names
+// clashing with a loaded target) and adds them, appending their names to
+// `names`. Returns "" or what is wrong (then adds none). Either way the
+// registrations since `first` are forgotten.
+std::size_t registration_count() noexcept;
+void forget_registrations_since(std::size_t first) noexcept;
+std::string add_registered_since(std::size_t first, const std::string& plugin,
+                                 std::vector<std::string>& names);
 // What is wrong with the registry ("" if nothing): two targets of one
 // name, a target without a name, ops, roles or variants. targets() aborts
 // with this message; the native tests check it stays "".

@@ -30,8 +30,21 @@ async function load(): Promise<Record<string, TargetSpec>> {
   return specs;
 }
 
-/** Every target's spec, by name (the order of their file names). */
+/** Every target's spec, by name: the built-in ones (the order of their file names), then plugins' (addSpec). */
 export const SPECS: Readonly<Record<string, TargetSpec>> = await load();
+
+/**
+ * Adds a plugin target's spec (properties/plugins.ts): an Error naming
+ * `from` if another spec has the name; the same spec again adds nothing.
+ */
+export function addSpec(spec: TargetSpec, from: string): void {
+  const had = SPECS[spec.name];
+  if (had === spec) return;
+  if (had !== undefined) throw new Error(`${from}: a spec for target '${spec.name}' is loaded already${BUILT_IN.has(spec.name) ? ' (a built-in target)' : ''}`);
+  (SPECS as Record<string, TargetSpec>)[spec.name] = spec;
+}
+
+const BUILT_IN: ReadonlySet<string> = new Set(Object.keys(SPECS));
 
 /** What `target`'s seeded bug `variant` needs (nothing: sc and choice lists show it). */
 export function variantNeeds(target: string, variant: string): VariantNeeds {

@@ -1,0 +1,2 @@
+// no_target.cpp — a library that registers no target.
+int lockstep_fixture_nothing() { return 0; }
