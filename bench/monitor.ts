@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { STRESS_TARGETS } from '../fuzz/stress.js';
+import { stressTargets } from '../fuzz/stress.js';
 import { COLLECTION_MONITORS } from '../models/collection_monitors.js';
 import { addon, type StressTarget } from '../native/index.js';
 
@@ -35,6 +35,7 @@ if (gc === undefined) {
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: Record<string, string | number>[] = [];
+const STRESS_TARGETS = stressTargets();
 for (const target of Object.keys(STRESS_TARGETS) as StressTarget[]) {
   const h = addon().stressRun({ target, threads: 2, ops, seed: 1 });
   const historyBytes = [h.thread, h.op, h.value, h.call, h.ret].reduce((s, a) => s + a.byteLength, 0);
@@ -44,7 +45,7 @@ for (const target of Object.keys(STRESS_TARGETS) as StressTarget[]) {
     gc();
     const before = process.memoryUsage();
     const started = performance.now();
-    const verdict = COLLECTION_MONITORS[STRESS_TARGETS[target].monitor].check(h);
+    const verdict = COLLECTION_MONITORS[STRESS_TARGETS[target]!.monitor].check(h);
     times.push(performance.now() - started);
     const after = process.memoryUsage();
     allocated.push(after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers);
@@ -52,7 +53,7 @@ for (const target of Object.keys(STRESS_TARGETS) as StressTarget[]) {
   }
   rows.push({
     target,
-    monitor: STRESS_TARGETS[target].checks,
+    monitor: STRESS_TARGETS[target]!.checks,
     ops: h.ops,
     'check ms (median)': Number(median(times).toFixed(0)),
     'min..max': `${Math.min(...times).toFixed(0)}..${Math.max(...times).toFixed(0)}`,

@@ -6,7 +6,10 @@
  */
 import { parseArgs } from 'node:util';
 
+import { resolve } from 'node:path';
+
 import { folderProblem, fileProblem } from '../fuzz/atomic_write.js';
+import { importPlugins, PluginUseError } from '../fuzz/plugin_modules.js';
 import { addon, type MemoryModel } from '../native/index.js';
 import { SPECS } from '../properties/_internals/specs.js';
 
@@ -42,7 +45,7 @@ export function usage(command: string, message: string): never {
   throw new UsageError(`${command === '' ? '' : `${command}: `}${message} (lockstep ${command === '' ? '' : command + ' '}--help)`);
 }
 
-type Options = Record<string, { type: 'string' | 'boolean' }>;
+type Options = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
 /**
  * Node's parseArgs, strict, with `--help`; a value that starts with a dash
@@ -50,7 +53,10 @@ type Options = Record<string, { type: 'string' | 'boolean' }>;
  * says what is wrong with it.
  */
 /** What parse returns: each flag given, a string or a boolean as its type says; `help`; the positionals. */
-export type Parsed<T extends Options> = { values: { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } & { help?: boolean }; positionals: string[] };
+export type Parsed<T extends Options> = {
+  values: { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : T[K]['multiple'] extends true ? string[] : string } & { help?: boolean };
+  positionals: string[];
+};
 
 export function parse<T extends Options>(command: string, args: string[], options: T, positionals = false): Parsed<T> {
   const joined: string[] = [];
@@ -115,14 +121,22 @@ function names(text: string): string[] {
   return [...new Set(text.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
 }
 
-/** The targets the fuzzer knows (those with a model), or some of them. */
-export function parseTargets(text: string | undefined): string[] {
+/**
+ * The targets the fuzzer knows (those with a model, plugins' included), or some of them;
+ * without --target, `defaults` where given (the --plugin targets), else all.
+ */
+export function parseTargets(text: string | undefined, defaults?: readonly string[]): string[] {
   const known = Object.keys(SPECS);
+  if (text === undefined && defaults !== undefined && defaults.length > 0) return [...defaults];
   if (text === undefined || text === 'all') return known;
   const list = names(text);
   if (list.length === 0) throw new UsageError(`--target must be all or one of ${known.join(', ')}, got '${text}'`);
   for (const n of list) {
-    if (!known.includes(n)) throw new UsageError(`--target must be all or one of ${known.join(', ')}, got '${n}'`);
+    if (known.includes(n)) continue;
+    if (addon().listTargets().some((t) => t.name === n)) {
+      throw new UsageError(`--target ${n} has no TypeScript half (a spec made by defineTarget) to generate its scenarios from: give --plugin the module that loads it with one (docs/sdk.md)`);
+    }
+    throw new UsageError(`--target must be all or one of ${known.join(', ')}, got '${n}'`);
   }
   return list;
 }
@@ -152,6 +166,27 @@ export function pairsFor(targets: string[], variant: string): { target: string; 
   }
   if (pairs.length === 0) throw new UsageError(`no target among ${targets.join(', ')} has a variant '${variant}'`);
   return pairs;
+}
+
+/** The --plugin flag, for every command that takes targets. */
+export const PLUGIN_FLAG = { plugin: { type: 'string', multiple: true } } as const;
+export const PLUGIN_HELP = `  --plugin FILE         load your own targets: a plugin module (it calls
+                        loadPlugin) or its .so; again for more (docs/sdk.md)`;
+
+/**
+ * Loads the --plugin files (fuzz/plugin_modules.ts); returns what each loaded, and the
+ * targets that have specs (what --target defaults to). A file that does not load is a usage
+ * error naming it.
+ */
+export async function loadPluginFlags(command: string, files: readonly string[] | undefined): Promise<{ files: string[]; targets: string[] }> {
+  if (files === undefined || files.length === 0) return { files: [], targets: [] };
+  try {
+    const plugins = await importPlugins(files);
+    return { files: files.map((f) => resolve(f)), targets: plugins.flatMap((p) => p.targets.filter((t) => t in SPECS)) };
+  } catch (e) {
+    if (e instanceof PluginUseError) usage(command, e.message);
+    throw e;
+  }
 }
 
 /** --memory-model: sc, tso or c11. */

@@ -10,7 +10,7 @@ import { runCampaign, summaryPath, type Progress, type Summary } from '../fuzz/c
 import type { Strategy } from '../fuzz/cases.js';
 import { table } from '../fuzz/render.js';
 import type { Command } from './command.js';
-import { EXIT, exitCodes, outFolder, pairsFor, parse, parseCount, parseDuration, parseMemoryModel, parseSeed, parseShard, parseTargets, usage } from './flags.js';
+import { EXIT, exitCodes, loadPluginFlags, outFolder, pairsFor, parse, PLUGIN_FLAG, PLUGIN_HELP, parseCount, parseDuration, parseMemoryModel, parseSeed, parseShard, parseTargets, usage } from './flags.js';
 import { number, progressLine } from './output.js';
 
 const STRATEGIES = ['choices', 'random', 'pct', 'exhaustive', 'mixed'];
@@ -20,7 +20,8 @@ export const fuzz: Command = {
   summary: 'run a fuzz campaign (no flags: 20 s over every structure)',
   help: () => `lockstep fuzz [flags]: fuzz the engine in the simulator
 
-  --target T|all        a target (lockstep list), a comma-separated list, or all  [all]
+  --target T|all        a target (lockstep list), a comma-separated list, or all
+                        [all; with --plugin, the plugins' targets]
   --variant V           correct, a variant name, a comma-separated list,
                         mutants (every seeded bug), or all  [correct]
   --strategy S          choices | random | pct | exhaustive | mixed  [mixed]
@@ -36,6 +37,7 @@ export const fuzz: Command = {
   --hang-timeout D      a worker silent this long while running a case is
                         killed and its case recorded as a hang  [30s]
   --json                print the summary as JSON, without progress
+${PLUGIN_HELP}
 
 Pairs take turns in chunks of up to 200 runs. Each failure is saved as a
 file (once, atomically) under --out, and by default a target/variant that
@@ -69,8 +71,10 @@ ${exitCodes({
       json: { type: 'boolean' },
       'keep-going': { type: 'boolean' },
       'hang-timeout': { type: 'string' },
+      ...PLUGIN_FLAG,
     });
     if (v.help) return process.stdout.write(fuzz.help()), EXIT.ok;
+    const plugins = await loadPluginFlags('fuzz', v.plugin);
     const strategy = (v.strategy ?? 'mixed') as Strategy;
     if (!STRATEGIES.includes(strategy)) usage('fuzz', `--strategy must be one of ${STRATEGIES.join(', ')}, got '${v.strategy}'`);
     const memoryModel = parseMemoryModel(v['memory-model']) ?? 'sc';
@@ -80,7 +84,7 @@ ${exitCodes({
     const jobs = v.jobs === undefined ? availableParallelism() : parseCount('--jobs', v.jobs, 1, 256);
     const hangSeconds = parseDuration('--hang-timeout', v['hang-timeout'] ?? '30s');
     const { seed, given } = parseSeed(v.seed);
-    const pairs = pairsFor(parseTargets(v.target), v.variant ?? 'correct');
+    const pairs = pairsFor(parseTargets(v.target, plugins.targets), v.variant ?? 'correct');
     if (runs !== undefined && runs < pairs.length) usage('fuzz', `--runs ${runs} is fewer than the ${pairs.length} target/variant pairs selected: each needs at least one run`);
     const shard = v.shard === undefined ? { index: 1, count: 1 } : parseShard(v.shard);
     const dir = outFolder('--out', v.out ?? '.failures');
@@ -115,6 +119,7 @@ ${exitCodes({
         out: dir,
         keepGoing: v['keep-going'] ?? false,
         hangSeconds,
+        plugins: plugins.files,
         signal: stop.signal,
         onProgress: (p: Progress) => {
           if (v.json) return;

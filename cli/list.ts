@@ -1,7 +1,8 @@
 /** `lockstep list`: the targets the simulator runs, their ops, roles, setup and variants. */
 import { addon } from '../native/index.js';
 import type { Command } from './command.js';
-import { EXIT, exitCodes, parse } from './flags.js';
+import { SPECS } from '../properties/_internals/specs.js';
+import { EXIT, exitCodes, loadPluginFlags, parse, PLUGIN_FLAG, PLUGIN_HELP } from './flags.js';
 
 export const list: Command = {
   name: 'list',
@@ -9,17 +10,20 @@ export const list: Command = {
   help: () => `lockstep list [--json]: the targets the simulator runs, their ops, roles,
 setup parameters and variants (seeded bugs).
 
-  --json   print them as JSON
+  --json                print them as JSON
+${PLUGIN_HELP}
 
 ${exitCodes({ ok: 'listed', usage: 'a bad flag, or no addon build' })}`,
-  run: (args) => {
-    const { values: v } = parse('list', args, { json: { type: 'boolean' } });
+  run: async (args) => {
+    const { values: v } = parse('list', args, { json: { type: 'boolean' }, ...PLUGIN_FLAG });
     if (v.help) return process.stdout.write(list.help()), EXIT.ok;
+    await loadPluginFlags('list', v.plugin);
     const targets = addon().listTargets();
     const out = (s: string) => process.stdout.write(s);
     if (v.json) return out(JSON.stringify(targets, null, 2) + '\n'), EXIT.ok;
     for (const t of targets) {
       out(`${t.name}: ${t.description}\n`);
+      if (t.plugin !== undefined) out(`  plugin:   ${t.plugin}${t.name in SPECS ? '' : ' (no TypeScript half loaded: listed and replayed, not generated)'}\n`);
       out(`  roles:    ${t.roles.map((r) => `${r.name}${r.maxThreads ? ` (at most ${r.maxThreads})` : ''}`).join(', ')}\n`);
       out(`  ops:      ${t.ops.map((o) => `${o.name}${o.takesArg ? '(arg)' : ''} [${o.roles.join('/')}]`).join(', ')}\n`);
       if (t.setup.length) out(`  setup:    ${t.setup.map((p) => `${p.name}=${p.default} (${p.min}..${p.max})`).join(', ')}\n`);

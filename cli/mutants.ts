@@ -2,7 +2,7 @@
 import { runMutants, type MutantRow } from '../fuzz/mutants.js';
 import { table } from '../fuzz/render.js';
 import type { Command } from './command.js';
-import { EXIT, exitCodes, outFolder, parse, parseCount, parseDuration, parseMemoryModel, parseSeed, parseTargets } from './flags.js';
+import { EXIT, exitCodes, loadPluginFlags, outFolder, parse, PLUGIN_FLAG, parseCount, parseDuration, parseMemoryModel, parseSeed, parseTargets } from './flags.js';
 import { number } from './output.js';
 
 export const mutants: Command = {
@@ -10,7 +10,8 @@ export const mutants: Command = {
   summary: 'run a campaign against every seeded bug; print what is caught',
   help: () => `lockstep mutants [flags]: mutation testing — a campaign against every seeded bug
 
-  --target T|all   targets, or a comma-separated list  [all]
+  --target T|all   targets, or a comma-separated list
+                   [all; with --plugin, the plugins' targets]
   --memory-model M run every mutant under sc, tso or c11  [per mutant: the
                    strongest model that can show it]
   --time D         budget per mutant per repeat  [10s]
@@ -19,6 +20,7 @@ export const mutants: Command = {
   --seed S         0 to 2147483647  [random]
   --out DIR        failure files  [.failures/mutants]
   --json           print the table as JSON
+  --plugin FILE    load your own targets (docs/sdk.md); again for more
 
 ${exitCodes({
   ok: 'every mutant its memory model can expose was caught in every repeat',
@@ -29,6 +31,7 @@ ${exitCodes({
   run: async (args) => {
     const { values: v } = parse('mutants', args, {
       target: { type: 'string' },
+      ...PLUGIN_FLAG,
       'memory-model': { type: 'string' },
       time: { type: 'string' },
       repeat: { type: 'string' },
@@ -38,15 +41,17 @@ ${exitCodes({
       json: { type: 'boolean' },
     });
     if (v.help) return process.stdout.write(mutants.help()), EXIT.ok;
+    const plugins = await loadPluginFlags('mutants', v.plugin);
     const { seed } = parseSeed(v.seed);
     const memoryModel = parseMemoryModel(v['memory-model']);
-    const targets = parseTargets(v.target);
+    const targets = parseTargets(v.target, plugins.targets);
     const seconds = parseDuration('--time', v.time ?? '10s');
     const repeat = v.repeat === undefined ? 1 : parseCount('--repeat', v.repeat, 1, 100);
     const jobs = v.jobs === undefined ? 1 : parseCount('--jobs', v.jobs, 1, 256);
     const out = outFolder('--out', v.out ?? '.failures/mutants');
     const rows = await runMutants({
       targets,
+      plugins: plugins.files,
       ...(memoryModel !== undefined ? { memoryModel } : {}),
       seconds,
       repeat,

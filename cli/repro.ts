@@ -2,9 +2,13 @@
  * `lockstep repro FILE`: replay a failure file (fuzz/repro.ts) and print
  * what happens; optionally an HTML page of it.
  */
+import { existsSync } from 'node:fs';
+
+import { readFailure } from '../fuzz/failure_file.js';
+import { pluginFileOf } from '../fuzz/plugin_modules.js';
 import { repro as replay } from '../fuzz/repro.js';
 import type { Command } from './command.js';
-import { EXIT, exitCodes, outFile, parse, parseDuration, parseMemoryModel, usage } from './flags.js';
+import { EXIT, exitCodes, loadPluginFlags, outFile, parse, parseDuration, parseMemoryModel, PLUGIN_FLAG, PLUGIN_HELP, usage } from './flags.js';
 
 export const repro: Command = {
   name: 'repro',
@@ -16,10 +20,13 @@ export const repro: Command = {
                         the same choices, another schedule
   --timeout D           a crash or hang replay (in a child process) that runs
                         longer is a hang  [30s]
+${PLUGIN_HELP}
+                        [a plugin's failure: the plugin it records]
 
 Prints the scenario table and the interleaving (a crash or hang: the case
 and how the replay ended). The file is checked before anything runs: a
-damaged one is exit 2, naming the field.
+damaged one is exit 2, naming the field. A plugin target's failure loads
+the plugin it records and refuses another build of its library (exit 2).
 
 ${exitCodes({
   ok: "it no longer fails (under --memory-model: it passes under that model, which says nothing of the file's)",
@@ -27,14 +34,21 @@ ${exitCodes({
   usage: 'a bad flag; a file that is malformed, damaged or does not fit this build',
   internal: 'an internal error (a lockstep bug: please report it)',
 })}`,
-  run: (args) => {
-    const { values: v, positionals } = parse('repro', args, { html: { type: 'string' }, 'memory-model': { type: 'string' }, timeout: { type: 'string' } }, true);
+  run: async (args) => {
+    const { values: v, positionals } = parse('repro', args, { html: { type: 'string' }, 'memory-model': { type: 'string' }, timeout: { type: 'string' }, ...PLUGIN_FLAG }, true);
     if (v.help) return process.stdout.write(repro.help()), EXIT.ok;
     if (positionals.length !== 1) usage('repro', `repro takes one failure file, got ${positionals.length}`);
     const memoryModel = parseMemoryModel(v['memory-model']);
     const timeoutSeconds = parseDuration('--timeout', v.timeout ?? '30s');
     const html = v.html === undefined ? undefined : outFile('--html', v.html);
-    const result = replay(positionals[0]!, { ...(html !== undefined ? { html } : {}), ...(memoryModel !== undefined ? { memoryModel } : {}), timeoutSeconds });
+    const file = positionals[0]!;
+    // A plugin's failure: the plugin it records, unless --plugin says which.
+    const recorded = v.plugin === undefined ? readFailure(file).plugin : undefined;
+    if (recorded !== undefined && !existsSync(pluginFileOf(recorded))) {
+      usage('repro', `${file} comes from the plugin ${pluginFileOf(recorded)}, which is not there: build it, or give --plugin`);
+    }
+    const plugins = await loadPluginFlags('repro', v.plugin ?? (recorded === undefined ? undefined : [pluginFileOf(recorded)]));
+    const result = replay(file, { ...(html !== undefined ? { html } : {}), ...(memoryModel !== undefined ? { memoryModel } : {}), timeoutSeconds, plugins: plugins.files });
     process.stdout.write(result.text);
     if (html !== undefined) process.stdout.write(`written: ${html}\n`);
     return result.reproduces ? EXIT.failure : EXIT.ok;

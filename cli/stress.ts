@@ -2,10 +2,10 @@
 import { join } from 'node:path';
 
 import type { MonitorName } from '../models/collection_monitors.js';
-import { runStress, STRESS_TARGETS, type StressResult } from '../fuzz/stress.js';
-import { addon, type StressTarget } from '../native/index.js';
+import { runStress, stressTargets, type StressResult } from '../fuzz/stress.js';
+import { addon } from '../native/index.js';
 import type { Command } from './command.js';
-import { EXIT, exitCodes, MAX_SEED, outFolder, parse, parseCount, parseDuration, usage } from './flags.js';
+import { EXIT, exitCodes, loadPluginFlags, MAX_SEED, outFolder, parse, parseCount, parseDuration, PLUGIN_FLAG, usage } from './flags.js';
 import { number } from './output.js';
 
 export const stress: Command = {
@@ -14,7 +14,8 @@ export const stress: Command = {
   help: () => `lockstep stress --target T [flags]: stress mode — the production build on
 pinned OS threads, its timestamped history checked by a collection monitor
 
-  --target T     ${Object.keys(STRESS_TARGETS).join(', ')}  (required)
+  --target T     ${Object.keys(stressTargets()).join(', ')},
+                 or a --plugin target whose spec names a monitor  (required)
   --variant V    correct or a seeded bug of T (lockstep list)  [correct]
   --threads N    OS threads; the deque's thread 0 is its owner, the rest steal  [2]
   --ops M        operations per run, over all threads  [1000000]
@@ -29,9 +30,10 @@ pinned OS threads, its timestamped history checked by a collection monitor
                  history file (format 1) for lockstep check; for a run with
                  no progress, the history so far
   --json         print the runs as JSON
+  --plugin FILE  load your own targets: a plugin module (docs/sdk.md)
 
 What each target's monitor checks:
-${Object.entries(STRESS_TARGETS).map(([t, x]) => `  ${t}: ${x.checks}`).join('\n')}
+${Object.entries(stressTargets()).map(([t, x]) => `  ${t}: ${x.checks}`).join('\n')}
 Empty results are checked only where no other operation overlapped (the
 simulator checks the rest).
 
@@ -41,8 +43,9 @@ ${exitCodes({
   usage: 'a bad flag, an --out that cannot be written, no addon build',
   internal: 'an internal error (a lockstep bug: please report it)',
 })}`,
-  run: (args) => {
+  run: async (args) => {
     const { values: v } = parse('stress', args, {
+      ...PLUGIN_FLAG,
       target: { type: 'string' },
       variant: { type: 'string' },
       threads: { type: 'string' },
@@ -55,11 +58,16 @@ ${exitCodes({
       json: { type: 'boolean' },
     });
     if (v.help) return process.stdout.write(stress.help()), EXIT.ok;
+    await loadPluginFlags('stress', v.plugin);
+    const STRESS_TARGETS = stressTargets();
     const targets = Object.keys(STRESS_TARGETS);
     if (v.target === undefined) usage('stress', `--target is required: one of ${targets.join(', ')}`);
     if (!targets.includes(v.target)) usage('stress', `--target must be one of ${targets.join(', ')}, got '${v.target}'`);
-    const target = v.target as StressTarget;
-    const variants = addon().variants[target].map((x) => x.name);
+    const target = v.target;
+    const variants = addon()
+      .listTargets()
+      .find((t) => t.name === target)!
+      .variants.map((x) => x.name);
     const variant = v.variant ?? 'correct';
     if (!variants.includes(variant)) usage('stress', `--variant must be one of ${variants.join(', ')} (${target}), got '${variant}'`);
     const threads = parseCount('--threads', v.threads ?? '2', target === 'chase-lev-deque' ? 2 : 1, 64);
@@ -81,7 +89,7 @@ ${exitCodes({
         throw e;
       }
       results.push({ seed: seed + r, ...result });
-      if (!v.json) process.stdout.write(stressLine(r, runs, seed + r, result, STRESS_TARGETS[target].monitor));
+      if (!v.json) process.stdout.write(stressLine(r, runs, seed + r, result, STRESS_TARGETS[target]!.monitor));
     }
     const caught = results.filter((r) => r.caught).length;
     const stuck = results.filter((r) => r.verdict.kind === 'no-progress').length;

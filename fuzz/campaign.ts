@@ -34,6 +34,7 @@ import { readRecord, removeRecord } from './case_record.js';
 import type { Strategy } from './cases.js';
 import { writeFailure, type FailureFile } from './failure_file.js';
 import { deriveSeed } from './seeds.js';
+import { pluginField } from './plugin_modules.js';
 import type { CaseRecord, Chunk, Found, ToWorker, WorkerMessage } from './worker.js';
 
 /**
@@ -61,6 +62,8 @@ export interface CampaignOptions {
   stopAtFirstFailure?: boolean;
   /** Keep fuzzing a pair after its first failure, collecting distinct failures. @defaultValue false */
   keepGoing?: boolean;
+  /** --plugin files (importPlugins) the pairs' targets need: each worker loads them too. */
+  plugins?: string[];
   /** A worker that reports nothing for this long while running a chunk is killed as hung. @defaultValue 30 */
   hangSeconds?: number;
   /** Write `summary-<campaign>.json` into `out`. @defaultValue true */
@@ -419,7 +422,7 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
     child.stderr!.on('data', (d: Buffer) => stderrBuffers.set(s, (stderrOf(s) + d.toString()).slice(-4000)));
     child.on('message', (m: WorkerMessage) => onMessage(s, m));
     child.on('close', (code, signal) => onClose(s, code, signal));
-    tell(child, { type: 'setup', records: s.records, worker: `${w}.${generation}`, parent: process.pid });
+    tell(child, { type: 'setup', records: s.records, worker: `${w}.${generation}`, parent: process.pid, plugins: o.plugins ?? [] });
   };
 
   function stop(): void {
@@ -517,6 +520,7 @@ function unshrunk(found: Found, note: string): FailureFile {
     found: { strategy: found.strategy, runs: found.runs, seconds: 0, at: found.at },
     shrunk: { threads: found.scenario.threads.filter((t) => t.length > 0).length, ops, preemptions: -1, steps: -1 },
     report: `${found.message}\n(${note}; lockstep repro prints the interleaving)`,
+    ...pluginField(found.target),
   };
 }
 
@@ -545,5 +549,6 @@ function crashFailure(current: Exclude<CaseRecord, { idle: true }>, kind: 'crash
       steps: 0,
     },
     report: message,
+    ...pluginField(current.target),
   };
 }

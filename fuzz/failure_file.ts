@@ -17,6 +17,7 @@ import { join } from 'node:path';
 
 import { writeAtomically } from './atomic_write.js';
 
+import type { PluginRecord } from './plugin_modules.js';
 import type { Check } from '../properties/scenarios.js';
 import type { Scenario } from '../native/index.js';
 
@@ -62,6 +63,8 @@ export interface FailureFile {
   shrunk: { threads: number; ops: number; preemptions: number; steps: number };
   /** The scenario table and the interleaving, as printed. */
   report: string;
+  /** For a plugin's target: the plugin that registered it (lockstep repro loads it, and refuses another build). */
+  plugin?: PluginRecord;
 }
 
 /**
@@ -159,6 +162,12 @@ export function failureProblem(f: unknown): string | null {
   if ((s['memoryModel'] ?? 'sc') !== f['memoryModel']) return `the scenario's memory model (${String(s['memoryModel'] ?? 'sc')}) is not the file's (${String(f['memoryModel'])})`;
   if (!isObject(f['found']) || typeof f['found']['strategy'] !== 'string') return 'field found must be an object with a strategy';
   if (!isObject(f['shrunk'])) return 'field shrunk must be an object';
+  if (f['plugin'] !== undefined) {
+    const p = f['plugin'];
+    if (!isObject(p) || typeof p['library'] !== 'string' || p['library'] === '') return 'field plugin must be an object with the library path';
+    if (typeof p['sha256'] !== 'string' || !/^[0-9a-f]{64}$/.test(p['sha256'])) return 'field plugin.sha256 must be 64 hex digits';
+    if (p['module'] !== undefined && (typeof p['module'] !== 'string' || p['module'] === '')) return 'field plugin.module must be a path';
+  }
   return null;
 }
 

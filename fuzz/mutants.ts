@@ -39,6 +39,8 @@ export async function runMutants(o: {
   out: string;
   repeat: number;
   memoryModel?: MemoryModel;
+  /** --plugin files the targets need (each campaign's workers load them). */
+  plugins?: string[];
   onRow?: (r: MutantRow) => void;
 }): Promise<MutantRow[]> {
   const rows: MutantRow[] = [];
@@ -59,7 +61,7 @@ export async function runMutants(o: {
       const runs: number[] = [];
       for (let r = 0; r < o.repeat; r++) {
         const strategy = search?.strategy ?? 'mixed';
-        const summary = await runCampaign({ pairs: [pair], strategy, memoryModel: model as MemoryModel, seconds: o.seconds, jobs: o.jobs, seed: deriveSeed(o.seed, r), out: o.out, stopAtFirstFailure: true, writeSummary: false });
+        const summary = await runCampaign({ pairs: [pair], strategy, memoryModel: model as MemoryModel, seconds: o.seconds, jobs: o.jobs, seed: deriveSeed(o.seed, r), out: o.out, stopAtFirstFailure: true, writeSummary: false, plugins: o.plugins ?? [] });
         const p = summary.pairs[0]!;
         if (p.firstFailureSeconds !== undefined) {
           seconds.push(p.firstFailureSeconds);

@@ -16,10 +16,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import { addon, addonBuildId, type MemoryModel } from '../native/index.js';
+import { pluginOf } from '../properties/plugins.js';
 import { verdictOf } from '../properties/scenarios.js';
 import { writeAtomically } from './atomic_write.js';
 import { FailureFileError, readFailure, type FailureFile } from './failure_file.js';
 import { renderCrashHtml, renderHtml } from './html.js';
+import { pluginFileOf } from './plugin_modules.js';
 import { renderFailure } from './render.js';
 
 /**
@@ -35,6 +37,8 @@ export interface ReproOptions {
   memoryModel?: MemoryModel;
   /** A crash or hang replay that runs longer is a hang. @defaultValue 30 */
   timeoutSeconds?: number;
+  /** The --plugin files loaded for a plugin's failure (importPlugins): a crash's replay child loads them too. */
+  plugins?: string[];
 }
 
 /**
@@ -68,7 +72,18 @@ export function repro(path: string, options: ReproOptions = {}): ReproResult {
   const target = addon()
     .listTargets()
     .find((t) => t.name === f.target);
-  if (target === undefined) throw new FailureFileError(`${path}: target '${f.target}' is not in this build`);
+  if (target === undefined) {
+    const from = f.plugin === undefined ? '' : `: it comes from the plugin ${pluginFileOf(f.plugin)}; give --plugin with it`;
+    throw new FailureFileError(`${path}: target '${f.target}' is not in this build${from}`);
+  }
+  if (f.plugin !== undefined) {
+    const now = pluginOf(f.target);
+    if (now !== undefined && now.sha256 !== f.plugin.sha256) {
+      throw new FailureFileError(
+        `${path}: its plugin was rebuilt: ${now.library} is not the build that failed (sha256 ${f.plugin.sha256.slice(0, 12)}… then, ${now.sha256.slice(0, 12)}… now); replay with the library that failed, or fuzz the new build afresh`,
+      );
+    }
+  }
   if (!target.variants.some((v) => v.name === f.variant)) throw new FailureFileError(`${path}: ${f.target} has no variant '${f.variant}' in this build`);
   let note = f.build === addonBuildId() ? '' : `note: found with engine build ${f.build}; replaying on ${addonBuildId()}\n`;
   if (other) note += `note: found under ${read.memoryModel}; replaying under ${f.memoryModel} (the same choices, another schedule)\n`;
@@ -105,7 +120,7 @@ function underModel(f: FailureFile, model: MemoryModel): FailureFile {
 /** A crash or hang: the case runs in a child process with a time limit. */
 function replayInChild(path: string, f: FailureFile, note: string, other: boolean, options: ReproOptions): ReproResult {
   const seconds = options.timeoutSeconds ?? 30;
-  const child = spawnSync(process.execPath, [CHILD, JSON.stringify(f.scenario)], { timeout: seconds * 1000, encoding: 'utf8', killSignal: 'SIGKILL' });
+  const child = spawnSync(process.execPath, [CHILD, JSON.stringify(f.scenario), JSON.stringify(options.plugins ?? [])], { timeout: seconds * 1000, encoding: 'utf8', killSignal: 'SIGKILL' });
   const invalid = child.status === 2 && child.signal === null ? /^invalid scenario: (.*)$/m.exec(child.stderr)?.[1] : undefined;
   if (invalid !== undefined) throw new FailureFileError(`${path}: its scenario is not valid here: ${invalid}`);
   const timedOut = (child.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';

@@ -18,10 +18,13 @@ import { addon, type StressRun, type StressRunOptions, type StressStuck, type St
 import { SPECS } from '../properties/_internals/specs.js';
 import { writeAtomically } from './atomic_write.js';
 
-/** Each stress target (a target whose spec names a monitor), the monitor that checks it, and what that monitor checks. */
-export const STRESS_TARGETS: Readonly<Record<StressTarget, { monitor: MonitorName; checks: string }>> = Object.fromEntries(
-  Object.values(SPECS).flatMap((s) => (s.stress === undefined ? [] : [[s.name, s.stress] as const])),
-) as Record<StressTarget, { monitor: MonitorName; checks: string }>;
+/**
+ * Each stress target (a target whose spec names a monitor: the built-in ones, and those of the
+ * plugins loaded so far), the monitor that checks it, and what that monitor checks.
+ */
+export function stressTargets(): Readonly<Record<StressTarget, { monitor: MonitorName; checks: string }>> {
+  return Object.fromEntries(Object.values(SPECS).flatMap((s) => (s.stress === undefined ? [] : [[s.name, s.stress] as const])));
+}
 
 /** A run the watchdog stopped: some thread completed no operation for the progress timeout. */
 export interface NoProgressVerdict {
@@ -76,7 +79,9 @@ export function runStress(options: StressOptions): StressResult {
     }
     return result;
   }
-  const monitor = COLLECTION_MONITORS[STRESS_TARGETS[options.target].monitor].check;
+  const spec = stressTargets()[options.target];
+  if (spec === undefined) throw new RangeError(`runStress: target '${options.target}' has no stress monitor in its spec (these have: ${Object.keys(stressTargets()).join(', ')})`);
+  const monitor = COLLECTION_MONITORS[spec.monitor].check;
   const started = performance.now();
   const verdict = monitor(run);
   const checkMs = performance.now() - started;

@@ -25,6 +25,7 @@ import { onEveryRun, pinDown, runCase, type Strategy } from './cases.js';
 import { caseFailpoint } from './failpoints.js';
 import type { FailureFile } from './failure_file.js';
 import { deriveSeed, hashText } from './seeds.js';
+import { importPlugins, pluginField } from './plugin_modules.js';
 
 /** One chunk of a campaign: `runs` cases of one pair from `seed`, until `until` (epoch ms; null: no limit). */
 export interface Chunk {
@@ -57,7 +58,7 @@ export type CaseRecord =
   | { idle: true; chunk?: number; done?: number }
   | { target: string; variant: string; strategy: string; phase: 'fuzz' | 'shrink'; scenario: Scenario; chunk: number; done: number };
 
-export type ToWorker = { type: 'setup'; records: string; worker: string; parent: number } | { type: 'chunk'; chunk: Chunk } | { type: 'exit' };
+export type ToWorker = { type: 'setup'; records: string; worker: string; parent: number; plugins: string[] } | { type: 'chunk'; chunk: Chunk } | { type: 'exit' };
 
 export type WorkerMessage =
   | { type: 'ready' }
@@ -206,6 +207,7 @@ function shrunkFailure(info: TargetInfo, chunk: Chunk, found: Found, shrunk: Sce
     found: { strategy: chunk.strategy, fastCheck, runs: found.runs, seconds: (Date.parse(found.at) - started) / 1000, at: found.at },
     shrunk: pinned.shrunk,
     report: pinned.report,
+    ...pluginField(chunk.target),
   };
 }
 
@@ -214,8 +216,9 @@ process.on('SIGINT', () => {});
 // The parent is gone: nothing more to report to.
 process.on('disconnect', () => process.exit(0));
 
-process.on('message', (m: ToWorker) => {
+process.on('message', async (m: ToWorker) => {
   if (m.type === 'setup') {
+    await importPlugins(m.plugins); // the parent loaded them already: an error here is a worker's death
     setup(m.records, m.worker, m.parent);
     message({ type: 'ready' });
   } else if (m.type === 'chunk') {

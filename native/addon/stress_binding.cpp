@@ -7,7 +7,8 @@
 //   //   call: Float64Array, ret: Float64Array, opNames, threads, ops,
 //   //   pinned, ms, stuck: [], progressTimeoutMs: 10000 }
 //
-// Workloads (each thread's sequence from seed and thread index):
+// Workloads (each thread's sequence from seed and thread index), besides
+// the generic one for the SDK's targets (run_generic, below):
 // - mpmc-queue, tagged-stack: every thread pushes unique values and pops,
 //   at random, holding at most `depth` (default 4) of its own pushes not
 //   yet matched by a successful pop; the capacity is threads * depth, so a
@@ -41,6 +42,7 @@
 #include "lockstep/mpmc_queue.hpp"
 #include "lockstep/std_sync.hpp"
 #include "lockstep/tagged_stack.hpp"
+#include "sim/targets.hpp"
 #include "stress_recorder.hpp"
 #include "stress_watchdog.hpp"
 #include "variants.hpp"
@@ -267,6 +269,170 @@ template <class Bugs> StressHistory run_deque(const StressConfig& cfg) {
       });
 }
 
+// A target of the simulator's registry with a production build (make_real:
+// the SDK's targets, built-in or from a plugin), stressed as a collection:
+// its one op that inserts (takes a value) and its one op that removes
+// (takes none). Threads take roles as in the simulator: first one thread
+// for each role with a thread limit, then the rest the first role without
+// one. A thread whose role may insert and remove pushes and pops at random
+// (at most `depth` ahead, as above); one that may only insert pushes (each
+// push retried while refused), one that may only remove pops (each pop
+// retried while empty; see GenericState).
+struct GenericParts {
+  GenericParts(const sim::TargetInfo& t, const sim::TargetSetup& setup,
+               std::uint16_t insert_op, std::uint16_t remove_op,
+               std::vector<std::pair<bool, bool>> abilities)
+      : instance(t.make_real(setup)), insert(insert_op), remove(remove_op),
+        can(std::move(abilities)) {}
+  std::unique_ptr<sim::Instance> instance;
+  std::uint16_t insert, remove;
+  std::vector<std::pair<bool, bool>> can; // per thread: insert, remove
+  bool push(std::uint32_t v) noexcept {
+    return instance->call(0, sim::Call{insert, true, v}).value != 0;
+  }
+  std::optional<std::uint32_t> pop() noexcept {
+    const sim::OpResult r = instance->call(0, sim::Call{remove, false, 0});
+    if (r.kind == sim::OpResult::Kind::kItem)
+      return static_cast<std::uint32_t>(r.value);
+    return std::nullopt;
+  }
+};
+
+// What is wrong with stressing `t` on `threads` threads as a collection
+// ("" if nothing); sets the ops and each thread's abilities.
+std::string generic_plan(const sim::TargetInfo& t, int threads,
+                         std::uint16_t& insert, std::uint16_t& remove,
+                         std::vector<std::pair<bool, bool>>& can) {
+  int inserts = 0, removes = 0;
+  for (std::size_t i = 0; i < t.ops.size(); ++i) {
+    if (t.ops[i].takes_arg) {
+      insert = static_cast<std::uint16_t>(i);
+      ++inserts;
+    } else {
+      remove = static_cast<std::uint16_t>(i);
+      ++removes;
+    }
+  }
+  if (inserts != 1 || removes != 1)
+    return "stress mode runs a collection: one op that takes a value "
+           "(insert) and one that takes none (remove); " +
+           t.name + " has " + std::to_string(inserts) + " and " +
+           std::to_string(removes);
+  std::vector<int> roles;
+  for (std::size_t r = 0; r < t.roles.size(); ++r)
+    if (t.roles[r].max_threads != 0) roles.push_back(static_cast<int>(r));
+  int free_role = -1;
+  for (std::size_t r = 0; r < t.roles.size() && free_role < 0; ++r)
+    if (t.roles[r].max_threads == 0) free_role = static_cast<int>(r);
+  if (free_role < 0 && threads > static_cast<int>(roles.size()))
+    return t.name + " takes at most " + std::to_string(roles.size()) +
+           " threads in stress mode (one per role), got " +
+           std::to_string(threads);
+  while (static_cast<int>(roles.size()) < threads) roles.push_back(free_role);
+  roles.resize(static_cast<std::size_t>(threads));
+  bool any_insert = false, any_remove = false;
+  can.clear();
+  for (int r : roles) {
+    auto allows = [&](std::uint16_t op) {
+      const std::vector<int>& rs = t.ops[op].roles;
+      return std::find(rs.begin(), rs.end(), r) != rs.end();
+    };
+    can.emplace_back(allows(insert), allows(remove));
+    any_insert = any_insert || can.back().first;
+    any_remove = any_remove || can.back().second;
+  }
+  if (!any_insert || !any_remove)
+    return "with " + std::to_string(threads) + " thread(s) no thread of " +
+           t.name + " may " + (any_insert ? "remove" : "insert") +
+           ": give more threads";
+  return {};
+}
+
+// The generic run's state: the parts, and each thread's count of ops —
+// its share, except a thread that may only remove, which takes an equal
+// part of the items the insert-only threads push (each pop waits for an
+// item), so that every pushed item finds a taker and no push waits for
+// ever on a full structure.
+struct GenericState : StressShared {
+  GenericState(const StressConfig& c, const sim::TargetInfo& t,
+               const sim::TargetSetup& setup, std::uint16_t insert,
+               std::uint16_t remove, std::vector<std::pair<bool, bool>> can)
+      : cfg(c), s(t, setup, insert, remove, std::move(can)) {
+    std::size_t pushed = 0, removers = 0;
+    for (int i = 0; i < c.threads; ++i) {
+      const auto [may_insert, may_remove] = s.can[static_cast<std::size_t>(i)];
+      if (may_insert && !may_remove) pushed += share(c, i);
+      if (!may_insert && may_remove) ++removers;
+    }
+    std::size_t k = 0;
+    for (int i = 0; i < c.threads; ++i) {
+      const auto [may_insert, may_remove] = s.can[static_cast<std::size_t>(i)];
+      std::size_t n = share(c, i);
+      if (!may_insert && may_remove)
+        n = pushed / removers + (k++ < pushed % removers ? 1 : 0);
+      count.push_back(n);
+      // Thread 0's log also holds the drain: at most every push, and the
+      // empty pop that ends it.
+      logs.push_back(std::make_unique<StressLog>(n + (i == 0 ? c.ops + 1 : 0)));
+    }
+  }
+  StressConfig cfg;
+  GenericParts s;
+  std::vector<std::size_t> count;
+};
+
+StressHistory run_generic(const StressConfig& cfg, const sim::TargetInfo& t,
+                          std::size_t variant, std::uint16_t insert,
+                          std::uint16_t remove,
+                          std::vector<std::pair<bool, bool>> can) {
+  sim::TargetSetup setup;
+  setup.variant = variant;
+  for (const sim::ParamInfo& p : t.params)
+    setup.params.push_back(p.fallback);
+  auto state = std::make_shared<GenericState>(cfg, t, setup, insert, remove,
+                                              std::move(can));
+  return run_watched_phases<GenericState>(
+      std::move(state),
+      +[](GenericState& st, int t, const std::atomic<bool>& stop) {
+        StressLog& log = *st.logs[static_cast<std::size_t>(t)];
+        const auto [may_insert, may_remove] =
+            st.s.can[static_cast<std::size_t>(t)];
+        if (may_insert && may_remove) {
+          push_and_pop(
+              log, st.cfg, t, false, stop,
+              [&](std::uint32_t v) { return st.s.push(v); },
+              [&] { return st.s.pop(); });
+          return;
+        }
+        for (std::size_t i = 0; i < st.count[static_cast<std::size_t>(t)];
+             ++i) {
+          // Relaxed: see detail::Watch::stop.
+          if (stop.load(std::memory_order_relaxed)) return;
+          if (may_insert) {
+            const std::uint32_t v = unique_value(st.cfg, t, i);
+            log.record(kStressPush, v, [&] {
+              return StressResult{
+                  push_until_accepted([&] { return st.s.push(v); }, stop), v};
+            });
+          } else {
+            // One pop, retried while empty: its interval covers every try,
+            // and the tries that found nothing changed nothing.
+            log.record(kStressPop, kStressEmpty, [&] {
+              for (;;) {
+                const std::optional<std::uint32_t> v = st.s.pop();
+                if (v || stop.load(std::memory_order_relaxed))
+                  return StressResult{kStressPop, taken(v)};
+                StdSync::spin_hint();
+              }
+            });
+          }
+        }
+      },
+      +[](GenericState& st, int, const std::atomic<bool>& stop) {
+        drain(*st.logs[0], stop, [&] { return st.s.pop(); });
+      });
+}
+
 using Runner = StressHistory (*)(const StressConfig&);
 struct StressVariant {
   const char* name;
@@ -338,7 +504,9 @@ Runner find_runner(Napi::Env env, const std::string& target,
                                target + ", got '" + variant + "'");
   }
   throw_range_error(env, std::string(kFn) + ": option target must be one of " +
-                             names_of(targets()) + ", got '" + target + "'");
+                             names_of(targets()) +
+                             " or a target built with the SDK (a plugin's), "
+                             "got '" + target + "'");
 }
 
 // One entry of `stuck`: the thread, the operation it was in (with its
@@ -432,11 +600,38 @@ Napi::Value stress_run(const Napi::CallbackInfo& info) {
   const std::size_t timeout_ms =
       options.size("progressTimeoutMs", 10'000, 1, kMaxProgressTimeoutMs);
   c.progress_timeout = std::chrono::milliseconds(timeout_ms);
-  const Runner run = find_runner(
-      info.Env(), target, options.string("variant", "correct"), c.threads);
+  const std::string variant = options.string("variant", "correct");
+  // A target of the registry with a production build (the SDK's), else
+  // one of the workloads above.
+  const sim::TargetInfo* generic = sim::find_target(target);
+  if (generic != nullptr && !generic->make_real) generic = nullptr;
+  std::uint16_t insert = 0, remove = 0;
+  std::vector<std::pair<bool, bool>> can;
+  std::size_t variant_index = 0;
+  Runner run = nullptr;
+  if (generic != nullptr) {
+    const std::string problem =
+        generic_plan(*generic, c.threads, insert, remove, can);
+    if (!problem.empty())
+      throw_range_error(info.Env(), std::string(kFn) + ": " + problem);
+    while (variant_index < generic->variants.size() &&
+           generic->variants[variant_index].name != variant)
+      ++variant_index;
+    if (variant_index == generic->variants.size())
+      throw_range_error(info.Env(), std::string(kFn) +
+                                        ": option variant must be a variant "
+                                        "of " + target + ", got '" + variant +
+                                        "'");
+  } else {
+    run = find_runner(info.Env(), target, variant, c.threads);
+  }
   StressHistory h;
   try {
-    h = run(c);
+    h = generic != nullptr ? run_generic(c, *generic, variant_index, insert,
+                                         remove, std::move(can))
+                           : run(c);
+  } catch (const std::invalid_argument& e) {
+    throw_range_error(info.Env(), std::string(kFn) + ": " + e.what());
   } catch (const std::bad_alloc&) {
     throw_range_error(info.Env(), std::string(kFn) +
                                       ": not enough memory for " +
