@@ -32,7 +32,7 @@ export type { Broken, Case, Check, ScenarioConstraints } from './properties/scen
 export { historyOfRun } from './properties/run_history.js';
 
 // A target's TypeScript half.
-export { defineTarget } from './properties/target_spec.js';
+export { defineTarget, specProblem } from './properties/target_spec.js';
 export { loadedPlugins, loadPlugin, pluginOf, PluginError } from './properties/plugins.js';
 export type { Plugin } from './properties/plugins.js';
 export type { TargetSpec, VariantNeeds } from './properties/target_spec.js';
