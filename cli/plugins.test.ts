@@ -22,7 +22,7 @@ const so = (name: string) => join(dir, `${name}.so`);
 const oneLine = (r: { status: number | null; stderr: string }) => [r.status, r.stderr.trim().split('\n').length];
 
 beforeAll(() => {
-  dir = buildFixtures('plugin-fixtures-cli');
+  dir = buildFixtures('plugin-fixtures');
   work = tempDir('lockstep-plugins-');
   // A plugin module, as a user writes one: it loads the library with the TypeScript half of its
   // crashing target (a model that accepts any put).

@@ -7,17 +7,23 @@
  * through find_package(lockstep), and driven with the installed
  * `lockstep` CLI: the correct ring passes a campaign and a stress run, its
  * seeded bug is caught with a shrunk counterexample whose file replays, and
- * the stress run catches it on real threads; the counter's racy variant is
- * caught following the README's steps, whose files are this folder's.
+ * the stress run catches it on real threads; the README's second example
+ * is run as it is shown (npm init, npm install of this checkout, its three
+ * files, cmake, npx lockstep fuzz) and catches the counter's racy variant;
+ * its files are examples/counter's. And `cmake --install` gives a
+ * lockstep that find_package finds, stamping plugins as this one expects.
  *
  * What it needs: `dist/` and the addon built (`npm test` builds both
  * first). About 40 s on 2 cores.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { addon } from '../native/index.js';
+import { buildFixtures } from '../native/sim/plugin_fixtures/build.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const made: string[] = [];
@@ -113,10 +119,49 @@ describe("the README's second example: an empty folder to a caught bug", () => {
     expect(readFileSync(join(root, 'examples/counter/counter_plugin.mjs'), 'utf8').trimEnd().split('\n').length).toBeLessThan(10);
   });
 
-  it('its steps catch the racy counter', () => {
-    const counter = setUp('counter');
-    const r = counter.lockstep('fuzz', '--plugin', 'counter_plugin.mjs', '--variant', 'racy', '--seed', '1', '--jobs', '2');
+  it('its steps, run as shown in a fresh folder, catch the racy counter', () => {
+    // The README's shell block, step by step: npm init, npm install of this checkout (offline;
+    // --ignore-scripts: this checkout is built already), the three files as the README shows
+    // them, cmake, npx lockstep fuzz.
+    const steps = /```sh\n(mkdir counter[\s\S]*?)```/.exec(readme)![1]!.split('\n').filter((l) => l.trim() !== '');
+    expect(steps).toEqual([
+      'mkdir counter && cd counter && npm init -y && npm install /path/to/lockstep',
+      '# write the three files below, then:',
+      'cmake -S . -B build && cmake --build build',
+      'npx lockstep fuzz --plugin counter_plugin.mjs --variant racy   # exit 1: next() → 0 twice, shrunk, saved',
+    ]);
+    mkdirSync(join(root, 'build'), { recursive: true });
+    const dir = join(mkdtempSync(join(root, 'build', 'readme-')), 'counter');
+    made.push(dirname(dir));
+    mkdirSync(dir);
+    const run = (command: string, args: string[]) => spawnSync(command, args, { cwd: dir, env: cleanEnv(), encoding: 'utf8', timeout: 120_000 });
+    const ok = (r: SpawnSyncReturns<string>) => expect(r.status, output(r)).toBe(0);
+    ok(run('npm', ['init', '-y']));
+    ok(run('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', root]));
+    for (const [, file, text] of readme.matchAll(/<!-- file: examples\/counter\/([\w.]+) -->\n```\w*\n([\s\S]*?)```/g)) writeFileSync(join(dir, file!), text!);
+    ok(run('cmake', ['-S', '.', '-B', 'build']));
+    ok(run('cmake', ['--build', 'build']));
+    const r = run('npx', ['lockstep', 'fuzz', '--plugin', 'counter_plugin.mjs', '--variant', 'racy']);
     expect(r.status, output(r)).toBe(1);
     expect(r.stderr).toMatch(/counter \(racy\): not linearizable: .*next\(\) → 0 .*cannot be placed/);
+    expect(readdirSync(join(dir, '.failures')).filter((f) => f.startsWith('counter.racy.linearizability.'))).toHaveLength(1);
   }, 180_000);
+});
+
+describe('the CMake package', () => {
+  it('an installed lockstep (cmake --install) is found by find_package, and stamps plugins as this one expects', () => {
+    const build = join(root, 'build', 'install-check');
+    const prefix = join(build, 'prefix');
+    for (const args of [['-S', root, '-B', build, '-DLOCKSTEP_NATIVE_TESTS=ON'], ['--install', build, '--prefix', prefix]]) {
+      const r = spawnSync('cmake', args, { encoding: 'utf8' });
+      expect(r.status, `cmake ${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+    expect(existsSync(join(prefix, 'share/lockstep/cmake/lockstepConfig.cmake'))).toBe(true);
+    expect(existsSync(join(prefix, 'share/lockstep/native/include/lockstep/sdk.hpp'))).toBe(true);
+    const installed = buildFixtures('plugin-fixtures-installed', { find: [`-DCMAKE_PREFIX_PATH=${prefix}`], target: 'no_target' });
+    const cache = readFileSync(join(installed, 'CMakeCache.txt'), 'utf8');
+    expect(cache).toContain(`lockstep_DIR:PATH=${join(prefix, 'share/lockstep/cmake')}`);
+    // The stamp load_plugin compares: this lockstep's.
+    expect(readFileSync(join(installed, 'no_target.so')).includes(`lockstep-plugin-stamp=${addon().pluginStamp}\0`)).toBe(true);
+  }, 120_000);
 });
