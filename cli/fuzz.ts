@@ -37,6 +37,7 @@ export const fuzz: Command = {
   --hang-timeout D      a worker silent this long while running a case is
                         killed and its case recorded as a hang  [30s]
   --json                print the summary as JSON, without progress
+                        (schemas/fuzz-summary.schema.json)
 ${PLUGIN_HELP}
 
 Pairs take turns in chunks of up to 200 runs. Each failure is saved as a

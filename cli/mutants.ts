@@ -4,6 +4,7 @@ import { table } from '../fuzz/render.js';
 import type { Command } from './command.js';
 import { EXIT, exitCodes, loadPluginFlags, outFolder, parse, PLUGIN_FLAG, parseCount, parseDuration, parseMemoryModel, parseSeed, parseTargets } from './flags.js';
 import { number } from './output.js';
+import { jsonOutput } from './schemas.js';
 
 export const mutants: Command = {
   name: 'mutants',
@@ -19,7 +20,7 @@ export const mutants: Command = {
   --jobs N         worker processes per campaign  [1]
   --seed S         0 to 2147483647  [random]
   --out DIR        failure files  [.failures/mutants]
-  --json           print the table as JSON
+  --json           print the table as JSON (schemas/mutants.schema.json)
   --plugin FILE    load your own targets (docs/sdk.md); again for more
 
 ${exitCodes({
@@ -62,7 +63,7 @@ ${exitCodes({
         if (!v.json) process.stderr.write(`${r.target}/${r.variant} (${r.memoryModel}): ${r.reason ? 'not run' : `${r.caught} of ${r.repeat} caught`}\n`);
       },
     });
-    if (v.json) process.stdout.write(JSON.stringify({ seed, rows }, null, 2) + '\n');
+    if (v.json) process.stdout.write(jsonOutput('mutants', { seed, rows }));
     else {
       process.stdout.write(`\nmutants, seed ${seed}:\n\n`);
       process.stdout.write(table(['target', 'variant', 'model', 'caught', 'median time', 'median runs', 'check', 'shrunk (threads x ops, preemptions)'], rows.map(mutantRow)) + '\n');
