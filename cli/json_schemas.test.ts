@@ -60,6 +60,11 @@ describe('the schema files', () => {
       expect(() => validatorOf(name), name).not.toThrow();
     }
   });
+
+  it('ship with the package (package.json files)', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
+    expect(pkg.files).toContain('schemas/');
+  });
 });
 
 describe('real output, each shape it takes', () => {
