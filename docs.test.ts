@@ -180,7 +180,7 @@ describe('what the docs show', () => {
   });
 
   it('every repository path named exists', () => {
-    const looksLikePath = /^(?:\.ci|native|models|properties|fuzz|cli|bench|docs)\/[\w./-]*$/;
+    const looksLikePath = /^(?:\.ci|native|models|properties|fuzz|cli|bench|docs|schemas)\/[\w./-]*$/;
     const problems: string[] = [];
     for (const f of [...DOCS, ...FOLDER_READMES]) {
       const t = text.get(f)!;

@@ -1,7 +1,8 @@
 /** `lockstep bench`: the native benchmarks against their peers (bench/native_bench.ts). */
-import { BenchError, BENCHES, runNativeBench, type BenchName } from '../bench/native_bench.js';
+import { BenchError, BENCHES, runNativeBench, type BenchName, type BenchReport } from '../bench/native_bench.js';
 import type { Command } from './command.js';
 import { EXIT, exitCodes, parse, parseCount, usage } from './flags.js';
+import { jsonOutput } from './schemas.js';
 
 export const bench: Command = {
   name: 'bench',
@@ -15,7 +16,7 @@ ratios against the best peer of the same run)
   --trials N     trials per benchmark  [7]
   --smoke        each loop once with small sizes: proves it builds and runs;
                  writes nothing
-  --json         print the reports as JSON
+  --json         print the reports as JSON (schemas/bench.schema.json)
 
 The loops are built under build/bench on first use (cmake); peers from
 Debian's packages are linked when installed and listed as skipped when not.
@@ -43,7 +44,12 @@ ${exitCodes({ ok: 'every benchmark ran', failure: 'a loop failed to build or run
         return EXIT.failure;
       }
     }
-    if (v.json) process.stdout.write(JSON.stringify(reports.map(({ name, rows, skipped }) => ({ name, unit: BENCHES[name].unit, rows, skipped })), null, 2) + '\n');
+    if (v.json) process.stdout.write(benchJson(reports, v.smoke ?? false));
     return EXIT.ok;
   },
 };
+
+/** What `lockstep bench --json` prints for these reports (schemas/bench.schema.json); a ratio with no peer measured is null. */
+export function benchJson(reports: readonly BenchReport[], smoke: boolean): string {
+  return jsonOutput('bench', { smoke, benchmarks: reports.map(({ name, rows, skipped }) => ({ name, unit: BENCHES[name].unit, rows, skipped })) });
+}

@@ -5,6 +5,7 @@ import { checkHistory, COLLECTION_MONITORS, GENERIC_CHECK_LIMIT, type HistoryChe
 import { parseHistory, type History } from '../models/history.js';
 import type { Command } from './command.js';
 import { EXIT, exitCodes, parse, usage, UsageError } from './flags.js';
+import { jsonOutput } from './schemas.js';
 
 export const check: Command = {
   name: 'check',
@@ -13,7 +14,7 @@ export const check: Command = {
 see docs/formats.md) linearizable for a collection with unique values?
 
   --model M   ${Object.entries(COLLECTION_MONITORS).map(([m, x]) => `${m} (${x.checks})`).join(',\n              ')}  (required)
-  --json      print the verdicts as JSON
+  --json      print the verdicts as JSON (schemas/check.schema.json)
 
 Runs the collection monitor of M (polynomial: any size), and for a history
 of at most ${GENERIC_CHECK_LIMIT} operations also the generic checker against the same spec,
@@ -39,7 +40,7 @@ ${exitCodes({ ok: 'linearizable', failure: 'not linearizable', usage: 'a bad fla
       throw e; // a CheckerDisagreement: a lockstep bug, exit 3
     }
     const { monitor, generic } = verdict;
-    if (v.json) process.stdout.write(JSON.stringify({ file, model: v.model, operations: history.operations.length, monitor, generic }, null, 2) + '\n');
+    if (v.json) process.stdout.write(jsonOutput('check', { file, model: v.model, operations: history.operations.length, monitor, generic }));
     else {
       process.stdout.write(`${file}: ${history.operations.length} operations, ${v.model} monitor: ${monitor.kind === 'ok' ? 'linearizable' : monitor.message}\n`);
       if (generic !== undefined) process.stdout.write(`generic checker: ${generic.kind === 'ok' ? 'linearizable' : generic.kind === 'unknown' ? `gave up: ${generic.message}` : generic.message}\n`);

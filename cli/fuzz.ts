@@ -6,11 +6,13 @@
  */
 import { availableParallelism } from 'node:os';
 
+import { WriteError, writeAtomically } from '../fuzz/atomic_write.js';
 import { runCampaign, summaryPath, type Progress, type Summary } from '../fuzz/campaign.js';
 import type { Strategy } from '../fuzz/cases.js';
 import { table } from '../fuzz/render.js';
 import type { Command } from './command.js';
-import { EXIT, exitCodes, loadPluginFlags, outFolder, pairsFor, parse, PLUGIN_FLAG, PLUGIN_HELP, parseCount, parseDuration, parseMemoryModel, parseSeed, parseShard, parseTargets, usage } from './flags.js';
+import { EXIT, exitCodes, loadPluginFlags, outFile, outFolder, pairsFor, parse, PLUGIN_FLAG, PLUGIN_HELP, parseCount, parseDuration, parseMemoryModel, parseSeed, parseShard, parseTargets, usage } from './flags.js';
+import { campaignJUnit, type UnsavedFailure } from './junit.js';
 import { number, progressLine } from './output.js';
 
 const STRATEGIES = ['choices', 'random', 'pct', 'exhaustive', 'mixed'];
@@ -37,6 +39,10 @@ export const fuzz: Command = {
   --hang-timeout D      a worker silent this long while running a case is
                         killed and its case recorded as a hang  [30s]
   --json                print the summary as JSON, without progress
+                        (schemas/fuzz-summary.schema.json)
+  --junit FILE          also write a JUnit XML report for CI: a testcase per
+                        target/variant, a <failure> (the message, the failure
+                        file) for each that failed
 ${PLUGIN_HELP}
 
 Pairs take turns in chunks of up to 200 runs. Each failure is saved as a
@@ -44,15 +50,16 @@ file (once, atomically) under --out, and by default a target/variant that
 failed is not fuzzed further (the others go on). A worker that crashes or
 hangs is recorded with the case it was running and replaced; a failure it
 was shrinking is saved unshrunk. The summary goes to
-DIR/summary-<campaign>.json. The first Ctrl-C stops the campaign and prints
-and saves the summary of what ran; a second exits at once.
+DIR/summary-<campaign>.json (and the report to --junit FILE). The first
+Ctrl-C stops the campaign and prints and saves the summary of what ran; a
+second exits at once.
 
 ${exitCodes({
   ok: 'every pair ran, nothing failed',
   failure: 'a failure found (its files are listed)',
-  usage: 'a bad flag, an --out that cannot be written, no addon build',
+  usage: 'a bad flag, an --out or --junit that cannot be written, no addon build',
   internal: 'an internal error (a lockstep bug: please report it)',
-  unsaved: 'a failure could not be saved (a full disk): printed in full on stderr',
+  unsaved: 'a failure could not be saved (a full disk): printed in full on stderr;\n      or the summary, or the --junit report, could not be saved',
   incomplete: 'a pair got no runs, or a worker died where no case ran (see the warnings)',
   sigint: 'stopped by Ctrl-C (143: by SIGTERM), after printing the summary',
 })}`,
@@ -69,6 +76,7 @@ ${exitCodes({
       shard: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
+      junit: { type: 'string' },
       'keep-going': { type: 'boolean' },
       'hang-timeout': { type: 'string' },
       ...PLUGIN_FLAG,
@@ -88,6 +96,7 @@ ${exitCodes({
     if (runs !== undefined && runs < pairs.length) usage('fuzz', `--runs ${runs} is fewer than the ${pairs.length} target/variant pairs selected: each needs at least one run`);
     const shard = v.shard === undefined ? { index: 1, count: 1 } : parseShard(v.shard);
     const dir = outFolder('--out', v.out ?? '.failures');
+    const junit = v.junit === undefined ? undefined : outFile('--junit', v.junit);
     const live = !v.json && process.stderr.isTTY;
     if (!v.json) {
       process.stderr.write(
@@ -105,6 +114,8 @@ ${exitCodes({
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
     let lastPrinted = Date.now();
+    const started = new Date();
+    const unsaved: UnsavedFailure[] = [];
     let summary: Summary;
     try {
       summary = await runCampaign({
@@ -134,6 +145,7 @@ ${exitCodes({
           if (!v.json) process.stderr.write(`${live ? '\r' : ''}failure saved: ${path}${note}\n  ${f.target} (${f.variant}): ${f.message.split('\n')[0]}\n`);
         },
         onUnsaved: (f, error) => {
+          unsaved.push({ target: f.target, variant: f.variant, check: f.check, message: f.message });
           process.stderr.write(`${live ? '\n' : ''}lockstep fuzz: a failure could not be saved: ${error.message}; here it is in full:\n${JSON.stringify(f, null, 2)}\n`);
         },
       });
@@ -143,6 +155,17 @@ ${exitCodes({
     }
     if (v.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else printSummary(summary, dir, live);
+    if (junit !== undefined) {
+      try {
+        writeAtomically(junit, campaignJUnit(summary, { at: started, unsaved }));
+        if (!v.json) process.stdout.write(`JUnit report: ${junit}\n`);
+      } catch (e) {
+        if (!(e instanceof WriteError)) throw e;
+        process.stderr.write(`lockstep fuzz: the JUnit report could not be saved: ${e.message}\n`);
+        const code = exitCode(summary); // as for a summary that could not be saved: 4, unless stopped by a signal
+        return code === EXIT.sigint || code === EXIT.sigterm ? code : EXIT.unsaved;
+      }
+    }
     return exitCode(summary);
   },
 };

@@ -3,6 +3,7 @@ import { addon } from '../native/index.js';
 import type { Command } from './command.js';
 import { SPECS } from '../properties/_internals/specs.js';
 import { EXIT, exitCodes, loadPluginFlags, parse, PLUGIN_FLAG, PLUGIN_HELP } from './flags.js';
+import { jsonOutput } from './schemas.js';
 
 export const list: Command = {
   name: 'list',
@@ -10,7 +11,7 @@ export const list: Command = {
   help: () => `lockstep list [--json]: the targets the simulator runs, their ops, roles,
 setup parameters and variants (seeded bugs).
 
-  --json                print them as JSON
+  --json                print them as JSON (schemas/list.schema.json)
 ${PLUGIN_HELP}
 
 ${exitCodes({ ok: 'listed', usage: 'a bad flag, or no addon build' })}`,
@@ -20,7 +21,7 @@ ${exitCodes({ ok: 'listed', usage: 'a bad flag, or no addon build' })}`,
     await loadPluginFlags('list', v.plugin);
     const targets = addon().listTargets();
     const out = (s: string) => process.stdout.write(s);
-    if (v.json) return out(JSON.stringify(targets, null, 2) + '\n'), EXIT.ok;
+    if (v.json) return out(jsonOutput('list', { targets })), EXIT.ok;
     for (const t of targets) {
       out(`${t.name}: ${t.description}\n`);
       if (t.plugin !== undefined) out(`  plugin:   ${t.plugin}${t.name in SPECS ? '' : ' (no TypeScript half loaded: listed and replayed, not generated)'}\n`);

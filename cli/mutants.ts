@@ -1,9 +1,12 @@
 /** `lockstep mutants`: mutation testing — a campaign against every seeded bug (fuzz/mutants.ts). */
+import { writeAtomically } from '../fuzz/atomic_write.js';
 import { runMutants, type MutantRow } from '../fuzz/mutants.js';
 import { table } from '../fuzz/render.js';
 import type { Command } from './command.js';
-import { EXIT, exitCodes, loadPluginFlags, outFolder, parse, PLUGIN_FLAG, parseCount, parseDuration, parseMemoryModel, parseSeed, parseTargets } from './flags.js';
+import { EXIT, exitCodes, loadPluginFlags, outFile, outFolder, parse, PLUGIN_FLAG, parseCount, parseDuration, parseMemoryModel, parseSeed, parseTargets } from './flags.js';
+import { mutantsJUnit } from './junit.js';
 import { number } from './output.js';
+import { jsonOutput } from './schemas.js';
 
 export const mutants: Command = {
   name: 'mutants',
@@ -19,13 +22,15 @@ export const mutants: Command = {
   --jobs N         worker processes per campaign  [1]
   --seed S         0 to 2147483647  [random]
   --out DIR        failure files  [.failures/mutants]
-  --json           print the table as JSON
+  --json           print the table as JSON (schemas/mutants.schema.json)
+  --junit FILE     also write a JUnit XML report: a testcase per mutant, a
+                   <failure> for each not caught, <skipped> for each not run
   --plugin FILE    load your own targets (docs/sdk.md); again for more
 
 ${exitCodes({
   ok: 'every mutant its memory model can expose was caught in every repeat',
   failure: 'a mutant that its memory model can expose was not caught',
-  usage: 'a bad flag, an --out that cannot be written, no addon build',
+  usage: 'a bad flag, an --out or --junit that cannot be written, no addon build',
   internal: 'an internal error (a lockstep bug: please report it)',
 })}`,
   run: async (args) => {
@@ -39,6 +44,7 @@ ${exitCodes({
       seed: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
+      junit: { type: 'string' },
     });
     if (v.help) return process.stdout.write(mutants.help()), EXIT.ok;
     const plugins = await loadPluginFlags('mutants', v.plugin);
@@ -49,6 +55,8 @@ ${exitCodes({
     const repeat = v.repeat === undefined ? 1 : parseCount('--repeat', v.repeat, 1, 100);
     const jobs = v.jobs === undefined ? 1 : parseCount('--jobs', v.jobs, 1, 256);
     const out = outFolder('--out', v.out ?? '.failures/mutants');
+    const junit = v.junit === undefined ? undefined : outFile('--junit', v.junit);
+    const started = new Date();
     const rows = await runMutants({
       targets,
       plugins: plugins.files,
@@ -62,10 +70,15 @@ ${exitCodes({
         if (!v.json) process.stderr.write(`${r.target}/${r.variant} (${r.memoryModel}): ${r.reason ? 'not run' : `${r.caught} of ${r.repeat} caught`}\n`);
       },
     });
-    if (v.json) process.stdout.write(JSON.stringify({ seed, rows }, null, 2) + '\n');
+    if (v.json) process.stdout.write(jsonOutput('mutants', { seed, rows }));
     else {
       process.stdout.write(`\nmutants, seed ${seed}:\n\n`);
       process.stdout.write(table(['target', 'variant', 'model', 'caught', 'median time', 'median runs', 'check', 'shrunk (threads x ops, preemptions)'], rows.map(mutantRow)) + '\n');
+    }
+    if (junit !== undefined) {
+      // A report that cannot be written now (a full disk) is a WriteError: exit 2, one line.
+      writeAtomically(junit, mutantsJUnit(rows, { at: started, seconds: (Date.now() - started.getTime()) / 1000, seed, perMutantSeconds: seconds }));
+      if (!v.json) process.stdout.write(`\nJUnit report: ${junit}\n`);
     }
     return rows.some((r) => r.caught !== undefined && r.caught < r.repeat) ? EXIT.failure : EXIT.ok;
   },

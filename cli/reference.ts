@@ -15,7 +15,7 @@ const MEANING: Record<keyof typeof EXIT, string> = {
   failure: 'a failure found or reproduced; a history not linearizable; merged shards that hold failures',
   usage: 'a usage error: a bad flag, a bad or damaged file, a folder that cannot be written, no addon build — one line on stderr, no stack trace',
   internal: 'an internal error: a bug in lockstep (the stack trace follows; please report it)',
-  unsaved: '`fuzz`: a failure was found but could not be saved (a full disk); it is printed in full on stderr',
+  unsaved: '`fuzz`: a failure was found but could not be saved (a full disk), and is printed in full on stderr; or the summary, or the `--junit` report, could not be written',
   incomplete: '`fuzz`: a selected target/variant got no runs, or a worker died where no case ran (see the warnings)',
   sigint: '`fuzz`: stopped by Ctrl-C, after printing and saving the summary of what ran',
   sigterm: '`fuzz`: stopped by SIGTERM, likewise',

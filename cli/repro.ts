@@ -6,9 +6,11 @@ import { existsSync } from 'node:fs';
 
 import { readFailure } from '../fuzz/failure_file.js';
 import { pluginFileOf } from '../fuzz/plugin_modules.js';
-import { repro as replay } from '../fuzz/repro.js';
+import { repro as replay, type ReproResult } from '../fuzz/repro.js';
 import type { Command } from './command.js';
+import { addonBuildId } from '../native/index.js';
 import { EXIT, exitCodes, loadPluginFlags, outFile, parse, parseDuration, parseMemoryModel, PLUGIN_FLAG, PLUGIN_HELP, usage } from './flags.js';
+import { jsonOutput } from './schemas.js';
 
 export const repro: Command = {
   name: 'repro',
@@ -20,6 +22,9 @@ export const repro: Command = {
                         the same choices, another schedule
   --timeout D           a crash or hang replay (in a child process) that runs
                         longer is a hang  [30s]
+  --json                print the verdict as JSON: the check and message, the
+                        scenario, the run's history, the report
+                        (schemas/repro.schema.json)
 ${PLUGIN_HELP}
                         [a plugin's failure: the plugin it records]
 
@@ -35,7 +40,7 @@ ${exitCodes({
   internal: 'an internal error (a lockstep bug: please report it)',
 })}`,
   run: async (args) => {
-    const { values: v, positionals } = parse('repro', args, { html: { type: 'string' }, 'memory-model': { type: 'string' }, timeout: { type: 'string' }, ...PLUGIN_FLAG }, true);
+    const { values: v, positionals } = parse('repro', args, { html: { type: 'string' }, 'memory-model': { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' }, ...PLUGIN_FLAG }, true);
     if (v.help) return process.stdout.write(repro.help()), EXIT.ok;
     if (positionals.length !== 1) usage('repro', `repro takes one failure file, got ${positionals.length}`);
     const memoryModel = parseMemoryModel(v['memory-model']);
@@ -49,8 +54,35 @@ ${exitCodes({
     }
     const plugins = await loadPluginFlags('repro', v.plugin ?? (recorded === undefined ? undefined : [pluginFileOf(recorded)]));
     const result = replay(file, { ...(html !== undefined ? { html } : {}), ...(memoryModel !== undefined ? { memoryModel } : {}), timeoutSeconds, plugins: plugins.files });
-    process.stdout.write(result.text);
-    if (html !== undefined) process.stdout.write(`written: ${html}\n`);
+    if (v.json) {
+      process.stdout.write(reproJson(file, result, html));
+    } else {
+      process.stdout.write(result.text);
+      if (html !== undefined) process.stdout.write(`written: ${html}\n`);
+    }
     return result.reproduces ? EXIT.failure : EXIT.ok;
   },
 };
+
+/** What `lockstep repro --json` prints (schemas/repro.schema.json). */
+function reproJson(file: string, result: ReproResult, html: string | undefined): string {
+  const recorded = readFailure(file);
+  const f = result.failure;
+  const r = result.run;
+  return jsonOutput('repro', {
+    file,
+    reproduces: result.reproduces,
+    verdict: result.verdict,
+    ...(result.check !== undefined ? { check: result.check, message: result.message } : {}),
+    recorded: { check: recorded.check, message: recorded.message, memoryModel: recorded.memoryModel, build: recorded.build },
+    target: f.target,
+    variant: f.variant,
+    memoryModel: f.memoryModel,
+    build: addonBuildId(),
+    notes: result.notes,
+    scenario: f.scenario,
+    ...(r !== undefined ? { run: { outcome: r.outcome, history: r.history, pending: r.pending, choices: r.choices, steps: r.steps, ...(r.final !== undefined ? { final: r.final } : {}) } } : {}),
+    report: result.report,
+    ...(html !== undefined ? { html } : {}),
+  });
+}

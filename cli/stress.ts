@@ -7,6 +7,7 @@ import { addon } from '../native/index.js';
 import type { Command } from './command.js';
 import { EXIT, exitCodes, loadPluginFlags, MAX_SEED, outFolder, parse, parseCount, parseDuration, PLUGIN_FLAG, usage } from './flags.js';
 import { number } from './output.js';
+import { jsonOutput } from './schemas.js';
 
 export const stress: Command = {
   name: 'stress',
@@ -29,7 +30,7 @@ pinned OS threads, its timestamped history checked by a collection monitor
                  window of the run that its monitor still rejects, as a
                  history file (format 1) for lockstep check; for a run with
                  no progress, the history so far
-  --json         print the runs as JSON
+  --json         print the runs as JSON (schemas/stress.schema.json)
   --plugin FILE  load your own targets: a plugin module (docs/sdk.md)
 
 What each target's monitor checks:
@@ -93,7 +94,7 @@ ${exitCodes({
     }
     const caught = results.filter((r) => r.caught).length;
     const stuck = results.filter((r) => r.verdict.kind === 'no-progress').length;
-    if (v.json) process.stdout.write(JSON.stringify({ target, variant, threads, ops, depth, caught, runs: results }, null, 2) + '\n');
+    if (v.json) process.stdout.write(jsonOutput('stress', { target, variant, threads, ops, depth, caught, runs: results }));
     else if (runs > 1) {
       process.stdout.write(`\n${target} (${variant}), ${threads} threads, ${number(ops)} ops, depth ${depth}: caught in ${caught} of ${runs} runs (${caught - stuck} not linearizable, ${stuck} no progress)\n`);
     }

@@ -3,6 +3,7 @@ import { renderTopology } from '../fuzz/topology_report.js';
 import { addon } from '../native/index.js';
 import type { Command } from './command.js';
 import { EXIT, exitCodes, parse, UsageError } from './flags.js';
+import { jsonOutput } from './schemas.js';
 
 export const topology: Command = {
   name: 'topology',
@@ -11,7 +12,8 @@ export const topology: Command = {
 the CPUs this process may run on, and whether memory binds to a node here
 
   --root DIR   read this sysfs tree instead of the machine's  [/sys]
-  --json       print { topology, affinity, memoryBinding } as JSON
+  --json       print { schema, topology, affinity, memoryBinding } as JSON
+               (schemas/topology.schema.json)
 
 ${exitCodes({ ok: 'printed', usage: 'a bad flag; the tree is missing or malformed (the message names the file)' })}`,
   run: (args) => {
@@ -26,7 +28,7 @@ ${exitCodes({ ok: 'printed', usage: 'a bad flag; the tree is missing or malforme
     }
     const affinity = a.threadAffinity();
     const memoryBinding = a.memoryBinding();
-    if (v.json) return process.stdout.write(JSON.stringify({ topology: t, affinity, memoryBinding }, null, 2) + '\n'), EXIT.ok;
+    if (v.json) return process.stdout.write(jsonOutput('topology', { topology: t, affinity, memoryBinding })), EXIT.ok;
     process.stdout.write(renderTopology(t, affinity, (cpus) => a.formatCpuList(cpus), memoryBinding));
     return EXIT.ok;
   },

@@ -49,6 +49,7 @@ describe('user mistakes: exit 2, one line', () => {
     [['repro', failure, '--html', '/nonexistent/dir/x.html'], /--html the folder \/nonexistent\/dir does not exist/],
     [['repro', failure, '--html', dir], /--html .* is a folder, not a file/],
     [['repro', failure, '--html', ''], /--html is empty: name a file/],
+    [['repro', failure, '--html', '/proc/x.html'], /--html cannot write into \/proc: /],
     [['fuzz', '--out', file, '--runs', '10'], /--out .*existing-file.json exists and is not a folder/],
     [['fuzz', '--out', '', '--runs', '10'], /--out is empty: name a folder/],
     [['fuzz', '--out', '/proc/nope', '--runs', '10'], /--out cannot make the folder \/proc\/nope/],

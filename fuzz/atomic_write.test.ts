@@ -61,5 +61,8 @@ describe('folderProblem and fileProblem', () => {
     expect(fileProblem(dir)).toBe(`${dir} is a folder, not a file`);
     expect(fileProblem(join(dir, 'missing', 'x.html'))).toBe(`the folder ${join(dir, 'missing')} does not exist`);
     expect(fileProblem(join(dir, 'x.html'))).toBeNull();
+    expect(readdirSync(dir).sort()).toEqual(['f', 'new']); // the probes are gone
+    // A folder that exists but takes no file (root ignores permissions; /proc does not):
+    expect(fileProblem('/proc/report.xml')).toMatch(/^cannot write into \/proc: .*\([A-Z]+\)$/);
   });
 });

@@ -99,7 +99,10 @@ export function folderProblem(dir: string): string | null {
   return null;
 }
 
-/** What stops lockstep from writing the file `path` (its folder must exist); null when it can. */
+/**
+ * What stops lockstep from writing the file `path` (its folder must exist), as one line; null
+ * when it can. Tried for real: a probe file is written into its folder and removed.
+ */
 export function fileProblem(path: string): string | null {
   if (path === '') return 'is empty: name a file';
   try {
@@ -107,10 +110,18 @@ export function fileProblem(path: string): string | null {
   } catch {
     // missing: fine, if its folder exists
   }
+  const dir = dirname(path);
   try {
-    if (!statSync(dirname(path)).isDirectory()) return `${dirname(path)} is not a folder`;
+    if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
   } catch {
-    return `the folder ${dirname(path)} does not exist`;
+    return `the folder ${dir} does not exist`;
+  }
+  const probe = join(dir, `.lockstep-probe-${process.pid}`);
+  try {
+    writeAtomically(probe, 'probe\n');
+    rmSync(probe, { force: true });
+  } catch (e) {
+    return e instanceof WriteError ? `cannot write into ${dir}: ${e.message.replace(/^cannot write .*?: /, '')}` : String(e);
   }
   return null;
 }

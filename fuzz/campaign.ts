@@ -106,6 +106,13 @@ export interface Death {
 }
 
 /**
+ * The $id of the summary's JSON Schema (schemas/fuzz-summary.schema.json): the summary carries
+ * it as its `schema` field; the number at its end changes only when a field is removed, renamed or
+ * changes meaning (docs/formats.md#json-outputs).
+ */
+export const SUMMARY_SCHEMA = 'https://lockstep.invalid/schemas/fuzz-summary/1';
+
+/**
  * What a campaign did: its budget and runs, the distinct interleavings it tried, every failure
  * it found (one file each), crashes, hangs and warnings, and per pair the runs to the first
  * failure and its shrunk size. Also written as `summary-<campaign>.json` (docs/formats.md).
@@ -115,6 +122,8 @@ export interface Death {
  * for (const f of summary.failures) console.log(`${f.target}/${f.variant}: ${f.check} → ${f.path}`);
  */
 export interface Summary {
+  /** The $id of its JSON Schema (schemas/fuzz-summary.schema.json). */
+  schema: typeof SUMMARY_SCHEMA;
   format: 1;
   /** This campaign's id: its summary is summary-<campaign>.json. */
   campaign: string;
@@ -455,6 +464,7 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
   }
   const seconds = (Date.now() - start) / 1000;
   const summary: Summary = {
+    schema: SUMMARY_SCHEMA,
     format: 1,
     campaign: id,
     build: addonBuildId(),

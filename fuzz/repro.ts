@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { addon, addonBuildId, type MemoryModel } from '../native/index.js';
+import { addon, addonBuildId, type MemoryModel, type RunResult } from '../native/index.js';
 import { pluginOf } from '../properties/plugins.js';
 import { verdictOf } from '../properties/scenarios.js';
 import { writeAtomically } from './atomic_write.js';
@@ -43,7 +43,8 @@ export interface ReproOptions {
 
 /**
  * What {@link repro} found: whether the failure reproduces, and the text `lockstep repro`
- * prints (the verdict, the scenario table, the interleaving).
+ * prints (the verdict, the scenario table, the interleaving); the same as data (what
+ * `lockstep repro --json` prints).
  *
  * @example
  * const { reproduces, text } = repro(path);
@@ -51,7 +52,22 @@ export interface ReproOptions {
 export interface ReproResult {
   /** It failed again (under the file's model, or the one asked for). */
   reproduces: boolean;
+  /** All that `lockstep repro` prints: the notes, the verdict, the report. */
   text: string;
+  /** The verdict, as printed after the file's name: `reproduces: linearizability`, `does not reproduce: ...`. */
+  verdict: string;
+  /** The check that failed on replay (a crash or hang replay: `crash` when it died, `hang` when it ran past its time); absent when it passed. */
+  check?: string;
+  /** What broke, as that check says it; absent when it passed. */
+  message?: string;
+  /** Printed before the verdict: the failure came from another engine build, or is replayed under another memory model. */
+  notes: string[];
+  /** The failure as replayed: the file's, its scenario moved to `memoryModel` when one was asked for. */
+  failure: FailureFile;
+  /** The replayed run (its outcome, history, choices); absent for a crash or hang, replayed in a child process. */
+  run?: RunResult;
+  /** The scenario table and the interleaving (a crash or hang: the scenario and the replay's last output). */
+  report: string;
 }
 
 const CHILD = fileURLToPath(new URL('./replay_child.js', import.meta.url));
@@ -85,9 +101,11 @@ export function repro(path: string, options: ReproOptions = {}): ReproResult {
     }
   }
   if (!target.variants.some((v) => v.name === f.variant)) throw new FailureFileError(`${path}: ${f.target} has no variant '${f.variant}' in this build`);
-  let note = f.build === addonBuildId() ? '' : `note: found with engine build ${f.build}; replaying on ${addonBuildId()}\n`;
-  if (other) note += `note: found under ${read.memoryModel}; replaying under ${f.memoryModel} (the same choices, another schedule)\n`;
-  if (f.check === 'crash' || f.check === 'hang') return replayInChild(path, f, note, other, options);
+  const notes: string[] = [];
+  if (f.build !== addonBuildId()) notes.push(`found with engine build ${f.build}; replaying on ${addonBuildId()}`);
+  if (other) notes.push(`found under ${read.memoryModel}; replaying under ${f.memoryModel} (the same choices, another schedule)`);
+  const note = notes.map((n) => `note: ${n}\n`).join('');
+  if (f.check === 'crash' || f.check === 'hang') return replayInChild(path, f, notes, other, options);
 
   let run;
   try {
@@ -108,7 +126,16 @@ export function repro(path: string, options: ReproOptions = {}): ReproResult {
         : `reproduces, failing another check: ${broken.check} (the file says ${f.check})`;
   if (options.html !== undefined) writeAtomically(options.html, renderHtml(f, run, traced, verdict));
   const report = renderFailure(f.scenario, run, traced, broken?.message ?? 'passes now');
-  return { reproduces: broken !== null, text: `${note}${path}: ${verdict}\n\n${report}\n` };
+  return {
+    reproduces: broken !== null,
+    text: `${note}${path}: ${verdict}\n\n${report}\n`,
+    verdict,
+    ...(broken !== null ? { check: broken.check, message: broken.message } : {}),
+    notes,
+    failure: f,
+    run,
+    report,
+  };
 }
 
 /** The failure with its scenario moved to `model` (absent for sc, as generated scenarios have it). */
@@ -118,7 +145,7 @@ function underModel(f: FailureFile, model: MemoryModel): FailureFile {
 }
 
 /** A crash or hang: the case runs in a child process with a time limit. */
-function replayInChild(path: string, f: FailureFile, note: string, other: boolean, options: ReproOptions): ReproResult {
+function replayInChild(path: string, f: FailureFile, notes: string[], other: boolean, options: ReproOptions): ReproResult {
   const seconds = options.timeoutSeconds ?? 30;
   const child = spawnSync(process.execPath, [CHILD, JSON.stringify(f.scenario), JSON.stringify(options.plugins ?? [])], { timeout: seconds * 1000, encoding: 'utf8', killSignal: 'SIGKILL' });
   const invalid = child.status === 2 && child.signal === null ? /^invalid scenario: (.*)$/m.exec(child.stderr)?.[1] : undefined;
@@ -134,5 +161,15 @@ function replayInChild(path: string, f: FailureFile, note: string, other: boolea
       : `does not reproduce: the case now runs to its end (it was: ${was})`;
   if (options.html !== undefined) writeAtomically(options.html, renderCrashHtml(f, verdict));
   const output = child.stderr.trim() === '' ? '' : `\nits last output:\n${child.stderr.trim().split('\n').slice(-8).join('\n')}\n`;
-  return { reproduces: died, text: `${note}${path}: ${verdict}\n\nscenario: ${JSON.stringify(f.scenario)}\n${output}` };
+  const report = `scenario: ${JSON.stringify(f.scenario)}\n${output}`;
+  const note = notes.map((n) => `note: ${n}\n`).join('');
+  return {
+    reproduces: died,
+    text: `${note}${path}: ${verdict}\n\n${report}`,
+    verdict,
+    ...(died ? { check: timedOut ? 'hang' : 'crash', message: `the replay ${timedOut ? 'hung' : 'died'} (${how})` } : {}),
+    notes,
+    failure: f,
+    report,
+  };
 }
