@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { buildFixtures } from '../native/sim/plugin_fixtures/build.js';
@@ -93,6 +94,22 @@ describe('a crash inside user code', () => {
   it('replays from the file alone: the plugin it records is loaded', () => {
     const r = runCli(['repro', failure]);
     expect([r.status, r.stdout]).toEqual([1, expect.stringMatching(/reproduces: the replay died \(signal SIGSEGV\)/)]);
+  });
+
+  it('its JSON outputs fit their schemas: the summary, repro --json, list --json', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    const check = (name: string, output: unknown) => {
+      const validate = ajv.getSchema(`https://lockstep.invalid/schemas/${name}/1`) ?? ajv.compile(JSON.parse(readFileSync(join(packageRoot(), 'schemas', `${name}.schema.json`), 'utf8')));
+      expect(validate(output), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    };
+    const repro = runCli(['repro', failure, '--json']);
+    expect(repro.status).toBe(1);
+    check('repro', JSON.parse(repro.stdout));
+    const list = runCli(['list', '--plugin', module, '--json']);
+    check('list', JSON.parse(list.stdout));
+    const out = join(work, 'failures');
+    const summary = readdirSync(out).find((f) => f.startsWith('summary-'))!;
+    check('fuzz-summary', JSON.parse(readFileSync(join(out, summary), 'utf8')));
   });
 
   it('a rebuilt plugin, or one that is gone, is refused with exit 2', () => {
