@@ -98,6 +98,12 @@ describe('examples/ring-buffer: a ring of its own, through the SDK', () => {
     expect(replay.stdout).toMatch(/tail = 1 \(release\)/); // the ring labels its locations
   });
 
+  it('lockstep mutants runs its own seeded bug', () => {
+    const r = ring.lockstep('mutants', '--plugin', 'ring_plugin.js', '--time', '10s', '--seed', '1', '--out', 'mutants');
+    expect(r.status, output(r)).toBe(0);
+    expect(r.stdout).toMatch(/\| my-ring \| publish-first \| sc +\| 1 of 1 \| .* \| linearizability +\| 2 x \d, \d/);
+  });
+
   it('stress mode: the production build passes on two threads; the seeded bug is caught', () => {
     const ok = ring.lockstep('stress', '--plugin', 'ring_plugin.js', '--target', 'my-ring', '--ops', '300000');
     expect(ok.status, output(ok)).toBe(0);
