@@ -33,7 +33,7 @@ beforeAll(() => {
     module,
     `import { defineTarget, describeCall, loadPlugin } from ${JSON.stringify(api)};
 const anything = { name: 'fixture-crashes', init: () => 0, step: (s) => [{ output: undefined, state: s }], key: () => '', describeOperation: describeCall, describeState: () => '-' };
-export default loadPlugin(${JSON.stringify(so('fixtures'))}, defineTarget({ name: 'fixture-crashes', model: () => anything, maxThreads: 2, maxOps: 3 }));
+export default loadPlugin(${JSON.stringify(so('fixtures'))}, defineTarget({ name: 'fixture-crashes', model: () => anything, maxThreads: 2, maxOps: 3 }), defineTarget({ name: 'fixture-raw-spin', model: () => ({ ...anything, name: 'fixture-raw-spin' }), maxThreads: 2, maxOps: 1 }));
 `,
   );
 }, 120_000);
@@ -79,7 +79,7 @@ describe('a crash inside user code', () => {
 
   it('is recorded with its case and its plugin, and the campaign goes on', () => {
     const out = join(work, 'failures');
-    const r = runCli(['fuzz', '--plugin', module, '--runs', '300', '--jobs', '1', '--seed', '2', '--out', out]);
+    const r = runCli(['fuzz', '--plugin', module, '--target', 'fixture-crashes', '--runs', '300', '--jobs', '1', '--seed', '2', '--out', out]);
     expect(r.stderr).toContain('lockstep fuzz: 1 target/variant pair(s)');
     expect(r.status, r.stderr).toBe(1);
     const files = readdirSync(out).filter((f) => f.startsWith('fixture-crashes.correct.crash.'));
@@ -94,6 +94,16 @@ describe('a crash inside user code', () => {
   it('replays from the file alone: the plugin it records is loaded', () => {
     const r = runCli(['repro', failure]);
     expect([r.status, r.stdout]).toEqual([1, expect.stringMatching(/reproduces: the replay died \(signal SIGSEGV\)/)]);
+  });
+
+  it('a spin on a raw std::atomic is a hang, recorded with its case and a hint', () => {
+    const out = join(work, 'hangs');
+    const r = runCli(['fuzz', '--plugin', module, '--target', 'fixture-raw-spin', '--runs', '20', '--jobs', '1', '--seed', '1', '--hang-timeout', '2s', '--out', out]);
+    expect(r.status, r.stderr).toBe(1);
+    const files = readdirSync(out).filter((f) => f.startsWith('fixture-raw-spin.correct.hang.'));
+    expect(files).toHaveLength(1);
+    const f = JSON.parse(readFileSync(join(out, files[0]!), 'utf8'));
+    expect(f.message).toMatch(/it stopped reporting for 2 s and was killed \(a simulated run that takes no step: a spin on a raw std::atomic, or a lock, in the plugin\? docs\/sdk\.md\)$/);
   });
 
   it('its JSON outputs fit their schemas: the summary, repro --json, list --json', () => {

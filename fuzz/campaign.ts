@@ -34,7 +34,7 @@ import { readRecord, removeRecord } from './case_record.js';
 import type { Strategy } from './cases.js';
 import { writeFailure, type FailureFile } from './failure_file.js';
 import { deriveSeed } from './seeds.js';
-import { pluginField } from './plugin_modules.js';
+import { pluginField, pluginRecordOf } from './plugin_modules.js';
 import type { CaseRecord, Chunk, Found, ToWorker, WorkerMessage } from './worker.js';
 
 /**
@@ -539,7 +539,9 @@ function crashFailure(current: Exclude<CaseRecord, { idle: true }>, kind: 'crash
   const during = current.phase === 'shrink' ? ' while shrinking a failure' : '';
   const message =
     kind === 'hang'
-      ? `the worker ran this case${during}, ${how}`
+      ? `the worker ran this case${during}, ${how}` +
+        // The simulator ends a run that keeps stepping (the step limit): a hang is code that never steps.
+        (pluginRecordOf(current.target) === undefined ? '' : ' (a simulated run that takes no step: a spin on a raw std::atomic, or a lock, in the plugin? docs/sdk.md)')
       : `the worker died (${how}) while running this case${during}` + (stderr ? `; its last output:\n${stderr.trim().split('\n').slice(-8).join('\n')}` : '');
   return {
     format: 1,

@@ -92,11 +92,12 @@ describe('a plugin that loads', () => {
     const mine = listTargets().filter((t) => t.plugin !== undefined);
     expect(mine.map((t) => [t.name, t.plugin])).toEqual([
       ['fixture-crashes', so('fixtures')],
+      ['fixture-raw-spin', so('fixtures')],
       ['fixture-spins', so('fixtures')],
       ['fixture-throws', so('fixtures')],
     ]);
     const again = loadPlugin(so('fixtures'));
-    expect(again.targets).toEqual(['fixture-throws', 'fixture-spins', 'fixture-crashes']);
+    expect(again.targets).toEqual(['fixture-throws', 'fixture-spins', 'fixture-crashes', 'fixture-raw-spin']);
     expect(again.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(loadedPlugins()).toEqual([again]);
     expect(pluginOf('fixture-spins')).toBe(again);
@@ -122,7 +123,7 @@ describe('a plugin that loads', () => {
   it("refuses a spec that names no target of the library, or does not fit the target's C++ half", () => {
     const model = () => boundedQueueModel({ capacity: 1 });
     expect(refusal(so('fixtures'), defineTarget({ name: 'fixture-elsewhere', model }))).toBe(
-      `plugin ${so('fixtures')}: the spec for 'fixture-elsewhere' names no target of it (it registers fixture-throws, fixture-spins, fixture-crashes)`,
+      `plugin ${so('fixtures')}: the spec for 'fixture-elsewhere' names no target of it (it registers fixture-throws, fixture-spins, fixture-crashes, fixture-raw-spin)`,
     );
     expect(refusal(so('fixtures'), defineTarget({ name: 'fixture-throws', model, setup: { capacity: [1, 2] } }))).toBe(
       `plugin ${so('fixtures')}: the spec for 'fixture-throws' does not fit its C++ half: setup.capacity: fixture-throws has no parameter capacity (it has none)`,

@@ -1,5 +1,7 @@
 // fixtures_target.cpp — small SDK targets whose ops misbehave, for
-// plugins.test.ts: one throws, one spins for ever, one crashes the process.
+// plugins.test.ts: one throws, one spins for ever, one crashes the process,
+// one spins on a raw std::atomic.
+#include <atomic>
 #include <csignal>
 #include <cstdint>
 #include <stdexcept>
@@ -32,5 +34,19 @@ LOCKSTEP_SDK_TARGET(crashes) {
       .op("put", [](auto& c, std::int64_t v) {
         if (v == 2) std::raise(SIGSEGV);
         c.value.store(v);
+      });
+}
+
+// What the SDK forbids: a raw std::atomic, which the simulator cannot see.
+// A spin on it never reaches a scheduling point, so the run never ends.
+template <class Sync, class Bugs> struct Raw {
+  std::atomic<int> flag{0};
+};
+
+LOCKSTEP_SDK_TARGET(raw_spin) {
+  return lockstep::sdk::Target<Raw>("fixture-raw-spin", "spins on a raw std::atomic")
+      .op("wait", [](auto& r) {
+        while (r.flag.load() == 0) {
+        }
       });
 }
