@@ -157,7 +157,7 @@ describe('what the examples say a call returns (keep in step with the TSDoc and 
     expect(L.runScenario(scenario).history[0]).toEqual(first);
     expect(L.runScenario({ ...scenario, trace: true }).trace![0]).toEqual({ step: 1, thread: 0, location: 'bottom', access: 'load', order: 'relaxed', read: 0 });
     expect(L.runScenario({ ...scenario, schedule: { kind: 'choices', choices: L.runScenario(scenario).choices } })).toEqual(L.runScenario(scenario));
-    expect(L.listTargets().map((t) => t.name).slice(0, 5)).toEqual(['arena', 'block-pool', 'chase-lev-deque', 'litmus', 'mpmc-queue']);
+    expect(L.listTargets().map((t) => t.name).slice(0, 5)).toEqual(['arc', 'arena', 'block-pool', 'chase-lev-deque', 'litmus']);
     expect(L.listTargets().find((t) => t.name === 'mpmc-queue')!.variants.map((v) => v.name)).toEqual(['correct', 'lap-dropped', 'relaxed-turn-store', 'turn-2-bits']);
   });
 

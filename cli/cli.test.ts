@@ -33,7 +33,7 @@ describe('lockstep CLI', () => {
     [['fuzz', '--time', 'soon'], /--time must be a duration like 60s/],
     [['fuzz', '--time', '1s', '--runs', '5'], /--time and --runs are two budgets/],
     [['fuzz', '--shard', '3/2'], /--shard must be i\/n/],
-    [['fuzz', '--target', 'heap'], /--target must be all or one of arena, block-pool, chase-lev-deque, mpmc-queue, mpsc-queue, scheduler, spsc-ring, tagged-stack, got 'heap'/],
+    [['fuzz', '--target', 'heap'], /--target must be all or one of arc, arena, block-pool, chase-lev-deque, mpmc-queue, mpsc-queue, scheduler, spsc-ring, tagged-stack, got 'heap'/],
     [['fuzz', '--target', 'mpmc-queue', '--variant', 'nope'], /--variant must be all, mutants or one of correct, lap-dropped/],
     [['fuzz', '--memory-model', 'arm'], /--memory-model must be sc, tso or c11, got 'arm'/],
     [['repro', 'x.json', '--memory-model', 'pso'], /--memory-model must be sc, tso or c11, got 'pso'/],
