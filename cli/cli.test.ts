@@ -49,7 +49,7 @@ describe('lockstep CLI', () => {
     [['check'], /check takes one history file, got 0/],
     [['check', 'x.json'], /--model must be one of queue, stack, deque, multiset, got nothing/],
     [['check', '/nonexistent.json', '--model', 'queue'], /\/nonexistent.json: ENOENT/],
-    [['bench', '--filter', 'nope'], /--filter 'nope' matches no benchmark \(alloc, sched, queue, padding, deque, latency, pingpong, stack, spsc\)/],
+    [['bench', '--filter', 'nope'], /--filter 'nope' matches no benchmark \(alloc, sched, queue, padding, deque, latency, pingpong, stack, spsc, arc\)/],
     [['bench', '--trials', '0'], /--trials must be a whole number from 1 to 1000/],
   ])('exits 2 on %j', (args, message) => {
     const r = run(args);
