@@ -45,8 +45,9 @@ enum ArcOp : std::uint16_t { kClone, kDrop, kUse, kDowngrade, kUpgrade };
 // threads are fibers of one OS thread): not part of what is tested.
 struct Life {
   int destructor_runs = 0;
-  std::int64_t seen = 0;    // the sum the destructor read
-  bool outside_run = false; // the drain: no assertions there
+  std::int64_t seen = 0;     // the sum the destructor read
+  bool slots_freed = false;  // (a run may stop inside the destructor)
+  bool outside_run = false;  // the drain: no assertions there
 };
 
 // The shared object: a slot per thread, freed by the destructor.
@@ -64,10 +65,11 @@ public:
   ~Tensor() {
     if (++life_.destructor_runs > 1) {
       // A second destruction: in the run, the check; in the drain, the
-      // drain's check. It reads and frees nothing more.
-      if (!life_.outside_run)
-        Execution::current()->assertion_failed(
-            "the object's destructor runs a second time");
+      // drain's check. It reads and frees nothing more. (The message is
+      // no temporary: the run stops on this fiber, which never returns.)
+      static const std::string kTwice =
+          "the object's destructor runs a second time";
+      if (!life_.outside_run) Execution::current()->assertion_failed(kTwice);
       return;
     }
     std::int64_t sum = 0;
@@ -75,6 +77,7 @@ public:
       sum += slots_[t].load();
     life_.seen = sum;
     destroy_array<SimSync>(slots_, threads_);
+    life_.slots_freed = true;
   }
   Tensor(const Tensor&) = delete;
   Tensor& operator=(const Tensor&) = delete;
@@ -83,7 +86,8 @@ public:
     Slot& mine = slots_[static_cast<std::size_t>(thread)];
     mine.store(mine.load() + v);
   }
-  // The teardown's: the slots of an object never destroyed.
+  // The teardown's: the slots when the destructor never freed them (it
+  // never ran, or a run stopped inside it).
   void release_memory() noexcept { destroy_array<SimSync>(slots_, threads_); }
 
 private:
@@ -136,7 +140,7 @@ public:
     for (auto& mine : weak_)
       for (WeakHandle& h : mine)
         h.into_raw();
-    if (life_.destructor_runs == 0) object_->release_memory();
+    if (!life_.slots_freed) object_->release_memory();
     if (pool_.frees == 0)
       SimSync::deallocate(pool_.block, pool_.bytes, pool_.align);
   }
