@@ -194,6 +194,7 @@ describe('what the examples say a call returns (keep in step with the TSDoc and 
     expect(L.arenaModel({ bytes: 16, alignment: 4 }).step([1], { op: 'alloc', arg: 2 })).toEqual([{ output: 4, state: [6] }]);
     expect(L.blockPoolModel({ blocks: 2 }).step([1], { op: 'alloc' })).toEqual([{ output: 0, state: [0, 1] }]);
     expect(L.schedulerModel().step([], { op: 'submit', arg: 1 })).toEqual([{ output: true, state: [] }, { output: false, state: [] }]);
+    expect(L.arcModel().step([1, 3, 0, 1], { op: 'drop' }).map((o) => o.output)).toEqual([null, false, 3]);
     const register = L.registerModel({ initial: 3 });
     expect(register.step(register.init(), { op: 'cas', arg: [3, 4] })).toEqual([{ output: true, state: 4 }]);
     const kv = L.parseHistory({ format: 1, operations: [{ thread: 0, op: 'put', arg: ['x', 1], call: 0, return: 1 }, { thread: 1, op: 'get', arg: 'x', call: 2, return: 3, result: 1 }] });

@@ -38,8 +38,7 @@ import { describeCall, type Input, type Model, type Outcome } from './model.js';
 export type ArcState = readonly [alive: 0 | 1, total: number, net: number, atLeast: number];
 
 /**
- * The `arc` target's model (above). No options: the start of the count
- * comes from the history.
+ * The reference count's model (the `arc` target): clone, use, downgrade and upgrade → true while the object lives; drop → false, or (the last) the sum its destructor read, which must be every use before it; upgrade → false only once destroyed; the count's start is learned from the history.
  *
  * @example
  * const m = arcModel();
