@@ -98,8 +98,7 @@ std::int64_t clone_rounds(const typename Subject::Handle& kept,
 }
 
 // ns per clone + drop pair, on `threads` pinned threads, one object.
-template <class Subject>
-double clone_drop(int threads, std::uint64_t rounds) {
+template <class Subject> double clone_drop(int threads, std::uint64_t rounds) {
   Subject subject;
   const typename Subject::Handle kept = subject.make(1);
   std::atomic<int> ready{0};
@@ -149,9 +148,8 @@ struct Measurement {
 
 template <class Subject>
 void add(std::vector<Measurement>& all, const char* name) {
-  all.push_back({"clone+drop, 1 thread", name, [](std::uint64_t n) {
-                   return clone_drop<Subject>(1, n);
-                 }});
+  all.push_back({"clone+drop, 1 thread", name,
+                 [](std::uint64_t n) { return clone_drop<Subject>(1, n); }});
   all.push_back({"clone+drop, 2 threads", name, [](std::uint64_t n) {
                    return clone_drop<Subject>(2, n / 4);
                  }});
@@ -167,10 +165,9 @@ int main(int argc, char** argv) {
   std::vector<Measurement> all;
   add<LockstepArc>(all, "lockstep arc");
   add<StdShared>(all, "std::shared_ptr");
-  all.push_back({"make+drop, 1 thread", "lockstep arc (malloc)",
-                 [](std::uint64_t n) {
-                   return make_drop<LockstepArcHeap>(n * 2);
-                 }});
+  all.push_back(
+      {"make+drop, 1 thread", "lockstep arc (malloc)",
+       [](std::uint64_t n) { return make_drop<LockstepArcHeap>(n * 2); }});
   const std::uint64_t rounds = flags->smoke ? 10'000 : 2'000'000;
   lockstep::bench::run_trials(
       all, *flags, [rounds](const Measurement& m) { return m.run(rounds); });

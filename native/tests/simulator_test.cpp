@@ -105,9 +105,9 @@ LOCKSTEP_TEST("semantics/the registry: every target once, in name order") {
   for (const TargetInfo& t : targets())
     names.push_back(t.name);
   const std::vector<std::string> want = {
-      "arc",        "arena",      "block-pool", "chase-lev-deque",
-      "litmus",     "mpmc-queue", "mpsc-queue", "scheduler",
-      "spsc-ring",  "tagged-stack"};
+      "arc",       "arena",       "block-pool", "chase-lev-deque",
+      "litmus",    "mpmc-queue",  "mpsc-queue", "scheduler",
+      "spsc-ring", "tagged-stack"};
   CHECK(names == want);
   CHECK(find_target("mpmc-queue") == &targets()[5]);
   CHECK(find_target("queue") == nullptr);

@@ -418,9 +418,8 @@ public:
         // zero, so some owner holds the object while we join; the
         // object's construction happened before this weak handle reached
         // us; our accesses are ordered by our drop's (D1).
-        if (block_->strong.compare_exchange_weak(n, n + 1,
-                                                 std::memory_order_relaxed,
-                                                 std::memory_order_relaxed))
+        if (block_->strong.compare_exchange_weak(
+                n, n + 1, std::memory_order_relaxed, std::memory_order_relaxed))
           return Strong(block_);
         Sync::spin_hint();
       }

@@ -45,9 +45,9 @@ enum ArcOp : std::uint16_t { kClone, kDrop, kUse, kDowngrade, kUpgrade };
 // threads are fibers of one OS thread): not part of what is tested.
 struct Life {
   int destructor_runs = 0;
-  std::int64_t seen = 0;     // the sum the destructor read
-  bool slots_freed = false;  // (a run may stop inside the destructor)
-  bool outside_run = false;  // the drain: no assertions there
+  std::int64_t seen = 0;    // the sum the destructor read
+  bool slots_freed = false; // (a run may stop inside the destructor)
+  bool outside_run = false; // the drain: no assertions there
 };
 
 // The shared object: a slot per thread, freed by the destructor.
@@ -244,10 +244,10 @@ public:
       return "arc: the control block was given back while the threads hold " +
              handles(strong, "strong") + " and " + handles(weak, "weak");
     }
-    const std::size_t count = strong > 0 ? first_strong().use_count()
-                                         : first_weak().use_count();
-    const std::size_t weak_count = strong > 0 ? first_strong().weak_count()
-                                              : first_weak().weak_count();
+    const std::size_t count =
+        strong > 0 ? first_strong().use_count() : first_weak().use_count();
+    const std::size_t weak_count =
+        strong > 0 ? first_strong().weak_count() : first_weak().weak_count();
     if (life_.destructor_runs != (strong == 0 ? 1 : 0))
       return "arc: the destructor has run " + times(life_.destructor_runs) +
              " while the threads hold " + handles(strong, "strong");
@@ -285,18 +285,28 @@ TargetInfo arc_target() {
   t.description = "atomic reference count (strong and weak handles): every "
                   "thread starts with a strong handle to one object";
   t.ops = {
-      {"clone", false, {0},
+      {"clone",
+       false,
+       {0},
        "true (one more strong handle), or null when this thread holds none"},
-      {"drop", false, {0},
+      {"drop",
+       false,
+       {0},
        "false when other owners remain; the sum the destructor read when "
        "this drop was the last; null when this thread holds no strong "
        "handle"},
-      {"use", true, {0},
+      {"use",
+       true,
+       {0},
        "true (the argument added to this thread's slot of the object, "
        "through its newest strong handle), or null when it holds none"},
-      {"downgrade", false, {0},
+      {"downgrade",
+       false,
+       {0},
        "true (a weak handle made), or null when it holds no strong handle"},
-      {"upgrade", false, {0},
+      {"upgrade",
+       false,
+       {0},
        "true (its newest weak handle became a strong one), false (the "
        "object is gone: the weak handle is dropped), or null when it holds "
        "no weak handle"}};
