@@ -157,7 +157,7 @@ describe('what the examples say a call returns (keep in step with the TSDoc and 
     expect(L.runScenario(scenario).history[0]).toEqual(first);
     expect(L.runScenario({ ...scenario, trace: true }).trace![0]).toEqual({ step: 1, thread: 0, location: 'bottom', access: 'load', order: 'relaxed', read: 0 });
     expect(L.runScenario({ ...scenario, schedule: { kind: 'choices', choices: L.runScenario(scenario).choices } })).toEqual(L.runScenario(scenario));
-    expect(L.listTargets().map((t) => t.name).slice(0, 5)).toEqual(['arena', 'block-pool', 'chase-lev-deque', 'litmus', 'mpmc-queue']);
+    expect(L.listTargets().map((t) => t.name).slice(0, 5)).toEqual(['arc', 'arena', 'block-pool', 'chase-lev-deque', 'litmus']);
     expect(L.listTargets().find((t) => t.name === 'mpmc-queue')!.variants.map((v) => v.name)).toEqual(['correct', 'lap-dropped', 'relaxed-turn-store', 'turn-2-bits']);
   });
 
@@ -194,6 +194,7 @@ describe('what the examples say a call returns (keep in step with the TSDoc and 
     expect(L.arenaModel({ bytes: 16, alignment: 4 }).step([1], { op: 'alloc', arg: 2 })).toEqual([{ output: 4, state: [6] }]);
     expect(L.blockPoolModel({ blocks: 2 }).step([1], { op: 'alloc' })).toEqual([{ output: 0, state: [0, 1] }]);
     expect(L.schedulerModel().step([], { op: 'submit', arg: 1 })).toEqual([{ output: true, state: [] }, { output: false, state: [] }]);
+    expect(L.arcModel().step([1, 3, 0, 1], { op: 'drop' }).map((o) => o.output)).toEqual([null, false, 3]);
     const register = L.registerModel({ initial: 3 });
     expect(register.step(register.init(), { op: 'cas', arg: [3, 4] })).toEqual([{ output: true, state: 4 }]);
     const kv = L.parseHistory({ format: 1, operations: [{ thread: 0, op: 'put', arg: ['x', 1], call: 0, return: 1 }, { thread: 1, op: 'get', arg: 'x', call: 2, return: 3, result: 1 }] });

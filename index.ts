@@ -68,6 +68,7 @@ export type { MpscQueueModelConstraints } from './models/mpsc_queue.js';
 export { registerModel } from './models/register.js';
 export type { RegisterModelConstraints } from './models/register.js';
 export { schedulerModel } from './models/scheduler.js';
+export { arcModel } from './models/arc.js';
 export { setModel } from './models/set.js';
 
 // Failure files, their rendering, replaying them; campaigns.

@@ -36,6 +36,9 @@
  *   pinned producer to one pinned consumer: the SPSC ring against
  *   boost::lockfree::spsc_queue and moodycamel::ReaderWriterQueue (the
  *   MPMC queue for reference), one item per operation and in batches.
+ * - arc (native/bench/arc_bench.cpp): ns per clone + drop of a handle to
+ *   an object that stays alive, on 1 and 2 pinned threads, and per make +
+ *   drop: the reference count against std::shared_ptr.
  *
  * The work is done by bench/native_bench.ts (also behind `lockstep bench`).
  * Results go to stdout (a markdown table), to bench/results/<name>.json and
@@ -46,7 +49,7 @@
  * npm run bench:queue [-- --trials N]; npm run bench:padding [-- --trials N];
  * npm run bench:deque [-- --trials N]; npm run bench:latency [-- --trials N];
  * npm run bench:pingpong [-- --trials N]; npm run bench:stack [-- --trials N];
- * npm run bench:spsc [-- --trials N]
+ * npm run bench:spsc [-- --trials N]; npm run bench:arc [-- --trials N]
  */
 import { parseArgs } from 'node:util';
 

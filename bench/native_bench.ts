@@ -28,6 +28,7 @@ export const BENCHES = {
   pingpong: { binary: 'pingpong_bench', unit: 'ns per one-way hand-off', takesMs: false },
   stack: { binary: 'stack_bench', unit: 'ns per push + pop', takesMs: false },
   spsc: { binary: 'spsc_bench', unit: 'ns per item', takesMs: false },
+  arc: { binary: 'arc_bench', unit: 'ns per clone + drop (make + drop)', takesMs: false },
 } as const;
 export type BenchName = keyof typeof BENCHES;
 

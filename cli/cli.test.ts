@@ -33,7 +33,7 @@ describe('lockstep CLI', () => {
     [['fuzz', '--time', 'soon'], /--time must be a duration like 60s/],
     [['fuzz', '--time', '1s', '--runs', '5'], /--time and --runs are two budgets/],
     [['fuzz', '--shard', '3/2'], /--shard must be i\/n/],
-    [['fuzz', '--target', 'heap'], /--target must be all or one of arena, block-pool, chase-lev-deque, mpmc-queue, mpsc-queue, scheduler, spsc-ring, tagged-stack, got 'heap'/],
+    [['fuzz', '--target', 'heap'], /--target must be all or one of arc, arena, block-pool, chase-lev-deque, mpmc-queue, mpsc-queue, scheduler, spsc-ring, tagged-stack, got 'heap'/],
     [['fuzz', '--target', 'mpmc-queue', '--variant', 'nope'], /--variant must be all, mutants or one of correct, lap-dropped/],
     [['fuzz', '--memory-model', 'arm'], /--memory-model must be sc, tso or c11, got 'arm'/],
     [['repro', 'x.json', '--memory-model', 'pso'], /--memory-model must be sc, tso or c11, got 'pso'/],
@@ -49,7 +49,7 @@ describe('lockstep CLI', () => {
     [['check'], /check takes one history file, got 0/],
     [['check', 'x.json'], /--model must be one of queue, stack, deque, multiset, got nothing/],
     [['check', '/nonexistent.json', '--model', 'queue'], /\/nonexistent.json: ENOENT/],
-    [['bench', '--filter', 'nope'], /--filter 'nope' matches no benchmark \(alloc, sched, queue, padding, deque, latency, pingpong, stack, spsc\)/],
+    [['bench', '--filter', 'nope'], /--filter 'nope' matches no benchmark \(alloc, sched, queue, padding, deque, latency, pingpong, stack, spsc, arc\)/],
     [['bench', '--trials', '0'], /--trials must be a whole number from 1 to 1000/],
   ])('exits 2 on %j', (args, message) => {
     const r = run(args);

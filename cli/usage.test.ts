@@ -65,7 +65,7 @@ describe('user mistakes: exit 2, one line', () => {
     [['fuzz', '--seed', '2147483648'], /--seed must be a whole number from 0 to 2147483647/],
     [['stress', '--target', 'mpmc-queue', '--seed', '2147483648'], /--seed must be a whole number from 0 to 2147483646/],
     [['fuzz', '--time', '99999999999999999999s'], /--time must be at most 365d/],
-    [['fuzz', '--runs', '3'], /--runs 3 is fewer than the 8 target\/variant pairs selected/],
+    [['fuzz', '--runs', '3'], /--runs 3 is fewer than the 9 target\/variant pairs selected/],
     [['fuzz', '--target', 'mpmc-queue', '--variant', 'correct,nope'], /--variant must be all, mutants or one of correct, lap-dropped, [a-z0-9, -]+ \(mpmc-queue\), got 'nope'/],
     [['help', 'frobnicate'], /help takes one command/],
   ])('%j', (args, message) => {

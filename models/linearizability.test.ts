@@ -9,6 +9,7 @@ import { runOptions } from '../properties/_internals/run_options.js';
 import { boundedQueueModel } from './bounded_queue.js';
 import { boundedStackModel } from './bounded_stack.js';
 import { dequeModel } from './deque.js';
+import { arcModel } from './arc.js';
 import { parseHistory, precedes, type History, type Operation } from './history.js';
 import { keyValueModel } from './key_value.js';
 import { checkLinearizability } from './linearizability.js';
@@ -29,6 +30,7 @@ function modelNamed(name: string, constraints: Record<string, number> = {}): Mod
     case 'mpsc-queue': return mpscQueueModel({ capacity: constraints['capacity']! });
     case 'tagged-stack': return boundedStackModel({ capacity: constraints['capacity']! });
     case 'chase-lev-deque': return dequeModel(constraints);
+    case 'arc': return arcModel();
     default: throw new Error(`no model ${name}`);
   }
 }
@@ -37,7 +39,7 @@ describe('fixtures: good and bad histories for every model', () => {
   const files = readdirSync(fixturesDir).filter((f) => f.endsWith('.json'));
   it('there are good and bad fixtures for each model', () => {
     const kinds = new Set(files.map((f) => f.split('.')[0] + '.' + f.split('.').at(-2)));
-    for (const model of ['register', 'key-value', 'set', 'mpmc-queue', 'mpsc-queue', 'tagged-stack', 'chase-lev-deque']) {
+    for (const model of ['register', 'key-value', 'set', 'mpmc-queue', 'mpsc-queue', 'tagged-stack', 'chase-lev-deque', 'arc']) {
       expect(kinds.has(`${model}.good`) || model === 'mpsc-queue', `${model} has a good fixture`).toBe(true);
       expect(kinds.has(`${model}.bad`), `${model} has a bad fixture`).toBe(true);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { arcModel, type ArcState } from './arc.js';
 import { boundedQueueModel } from './bounded_queue.js';
 import { boundedStackModel } from './bounded_stack.js';
 import { dequeModel } from './deque.js';
@@ -75,6 +76,33 @@ describe('queue and stack models', () => {
   it('rejects bad capacities with the API named', () => {
     expect(() => boundedQueueModel({ capacity: 0 })).toThrow(/boundedQueueModel: capacity/);
     expect(() => boundedStackModel({ capacity: 1.5 })).toThrow(/boundedStackModel: capacity/);
+  });
+});
+
+describe('arcModel', () => {
+  const m = arcModel();
+  const outputs = (s: ArcState, op: string, arg?: number) => m.step(s, arg === undefined ? { op } : { op, arg }).map((o) => o.output);
+  const after = (s: ArcState, op: string, output: unknown, arg?: number) => m.step(s, arg === undefined ? { op } : { op, arg }).find((o) => o.output === output)!.state;
+
+  it('learns the start of the count from the history: a drop may destroy only where the count can be 1', () => {
+    let s = m.init();
+    expect(outputs(s, 'drop')).toEqual([null, false, 0]); // the start is unknown: 1 fits
+    s = after(s, 'use', true, 5);
+    s = after(s, 'drop', false); // so the start was at least 2
+    expect(s).toEqual([1, 5, -1, 2]);
+    expect(outputs(s, 'drop')).toEqual([null, false, 5]);
+    s = after(s, 'clone', true);
+    expect(outputs(s, 'drop')).toEqual([null, false]); // the count is at least 2 now
+    expect(m.describeState(s)).toBe('alive, uses sum to 5; strong count: the start + 0, the start at least 2');
+  });
+
+  it('after the destruction every op returns null, and upgrade false; no relaxation', () => {
+    const s = after(m.init(), 'drop', 0);
+    expect(s).toEqual([0, 0, 0, 0]);
+    for (const op of ['clone', 'drop', 'use', 'downgrade']) expect(outputs(s, op, op === 'use' ? 1 : undefined)).toEqual([null]);
+    expect(outputs(s, 'upgrade')).toEqual([null, false]);
+    expect(outputs(m.init(), 'upgrade')).toEqual([null, true]);
+    expect(m.step(m.init(), { op: 'drop' }).some((o) => o.relaxed)).toBe(false);
   });
 });
 

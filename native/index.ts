@@ -769,7 +769,7 @@ export function runScenario(scenario: Scenario): RunResult | ExhaustiveResult {
  * first, then the seeded bugs).
  *
  * @example
- * listTargets().map((t) => t.name); // ['arena', 'block-pool', 'chase-lev-deque', 'litmus', 'mpmc-queue', ...]
+ * listTargets().map((t) => t.name); // ['arc', 'arena', 'block-pool', 'chase-lev-deque', 'litmus', ...]
  */
 export function listTargets(): TargetInfo[] {
   return addon().listTargets();

@@ -16,7 +16,7 @@ describe('listTargets', () => {
   it('lists every structure with the same variants as the direct bindings, and the litmus target', () => {
     const targets = a.listTargets();
     // In name order: each target registers itself from its own file (native/sim/targets/).
-    expect(targets.map((t) => t.name)).toEqual(['arena', 'block-pool', 'chase-lev-deque', 'litmus', 'mpmc-queue', 'mpsc-queue', 'scheduler', 'spsc-ring', 'tagged-stack']);
+    expect(targets.map((t) => t.name)).toEqual(['arc', 'arena', 'block-pool', 'chase-lev-deque', 'litmus', 'mpmc-queue', 'mpsc-queue', 'scheduler', 'spsc-ring', 'tagged-stack']);
     for (const t of targets) {
       expect(t.ops.length).toBeGreaterThan(0);
       expect(t.variants[0]?.name).toBe('correct');
@@ -47,7 +47,7 @@ describe('runScenario checks every field', () => {
   const deque = (extra: Partial<Scenario>): Scenario => ({ target: 'chase-lev-deque', threads: [[{ op: 'pop' }]], ...extra });
   it.each<[string, unknown, RegExp]>([
     ['no target', { threads: [] }, /^TypeError: runScenario: scenario.target must be a string, got undefined$/],
-    ['an unknown target', { target: 'queue', threads: [] }, /scenario.target must be one of arena, block-pool, chase-lev-deque, .*got 'queue'/],
+    ['an unknown target', { target: 'queue', threads: [] }, /scenario.target must be one of arc, arena, block-pool, chase-lev-deque, .*got 'queue'/],
     ['an unknown field', deque({ thread: [] } as never), /scenario has an unknown field 'thread'/],
     ['an unknown op', deque({ threads: [[{ op: 'pul' }]] }), /scenario.threads\[0\]\[0\].op must be one of push, pop, steal/],
     ['a missing arg', deque({ threads: [[{ op: 'push' }]] }), /scenario.threads\[0\]\[0\].arg must be a safe integer \(push takes one\)/],

@@ -782,9 +782,13 @@ RunResult Simulator::run(const InstanceFactory& make,
       r.outcome = {OutcomeKind::kAssertion, r.steps, -1,
                    "check_invariants: " + r.final_invariants};
     } else if (!drained) {
+      // What the target's invariants say now, where they name what broke.
+      const std::string why = instance->check_invariants();
       r.outcome = {OutcomeKind::kAssertion, r.steps, -1,
-                   "draining the structure did not end with it empty (more "
-                   "items than were pushed, or a failed removal)"};
+                   why.empty() ? "draining the structure did not end with it "
+                                 "empty (more items than were pushed, or a "
+                                 "failed removal)"
+                               : "draining the structure failed: " + why};
     }
   }
   ex.mode_ = Execution::Mode::kTeardown;

@@ -76,7 +76,8 @@ public:
   virtual std::string check_invariants() const = 0;
   // Quiescent: empties the structure through its own removal op (pop,
   // try_pop), appending what comes out to `out`; false if that does not end
-  // within `limit` items (a cycle) or a removal fails at quiescence.
+  // within `limit` items (a cycle) or a removal fails at quiescence (the
+  // outcome then quotes check_invariants, where it says what broke).
   virtual bool drain(std::size_t limit, std::vector<std::int64_t>& out) = 0;
 };
 

@@ -10,7 +10,11 @@
 // its thread arena, passes some of its blocks to the other thread through
 // the MPMC queue (which frees them: cross-thread free), thread 0 streams
 // more to thread 1 through the SPSC ring (popped in batches, freed),
-// resets its scratch, and so on, 1,000,000 rounds each. The steady state must count zero. A
+// clones and drops a shared Arc, makes Arcs in a pool of control blocks
+// that it hands to thread 1 as raw pointers through a second ring (thread
+// 1 drops them: the block goes back from the other thread), resets its
+// scratch, and so on, 1,000,000 rounds each. The steady state must count
+// zero. A
 // control phase, also counted, makes one std::vector per thread and must
 // count them: the counter is seen to work.
 //
@@ -26,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "lockstep/arc.hpp"
 #include "lockstep/arena.hpp"
 #include "lockstep/block_pool.hpp"
 #include "lockstep/mpmc_queue.hpp"
@@ -95,6 +100,13 @@ struct Counts {
   std::uint64_t mallocs, frees;
 };
 
+// An object shared by reference count: a tensor's header, say.
+struct Tensor {
+  std::int64_t shape[4];
+  std::int64_t id;
+};
+using TensorArc = lockstep::Arc<Tensor>;
+
 Counts counted(const auto& phase) {
   mallocs.store(0);
   frees.store(0);
@@ -114,6 +126,12 @@ int main() {
   lockstep::BlockPool<> pool(pool_memory, 4u << 20, kBlockSize, 64);
   lockstep::MpmcQueue<std::int64_t> handoff(1024);
   lockstep::SpscRing<std::int64_t> stream(1024); // thread 0 -> thread 1
+  // Control blocks for Arcs made in the steady state, and one made now.
+  void* arc_memory = arena.allocate(256u << 10, 64);
+  lockstep::BlockPool<> arc_pool(arc_memory, 256u << 10, TensorArc::kBlockSize,
+                                 TensorArc::kBlockAlign);
+  lockstep::SpscRing<Tensor*> handles(256); // thread 0 -> thread 1
+  const TensorArc shared = TensorArc::make(Tensor{{1, 2, 3, 4}, 0});
   std::vector<lockstep::ThreadArena> scratch;
   for (int t = 0; t < kThreads; ++t)
     scratch.push_back(lockstep::ThreadArena::carve(arena, 256u << 10));
@@ -131,10 +149,15 @@ int main() {
       // Thread 0 is the ring's producer, thread 1 its consumer.
       std::optional<lockstep::SpscRing<std::int64_t>::Producer> stream_in;
       std::optional<lockstep::SpscRing<std::int64_t>::Consumer> stream_out;
-      if (t == 0)
+      std::optional<lockstep::SpscRing<Tensor*>::Producer> handles_in;
+      std::optional<lockstep::SpscRing<Tensor*>::Consumer> handles_out;
+      if (t == 0) {
         stream_in.emplace(stream.producer());
-      else
+        handles_in.emplace(handles.producer());
+      } else {
         stream_out.emplace(stream.consumer());
+        handles_out.emplace(handles.consumer());
+      }
       sync.arrive_and_wait(); // start-up done: counting goes on
       sync.arrive_and_wait(); // steady state begins
       std::uint64_t done = 0;
@@ -161,6 +184,25 @@ int main() {
           const std::size_t k = stream_out->try_pop_bulk(got, 8);
           for (std::size_t j = 0; j < k; ++j)
             pool.free_index(static_cast<std::uint32_t>(got[j]));
+        }
+        // Reference counts: a clone of the shared Arc and its drop; thread
+        // 0 makes an Arc in the pool and hands it over as a raw pointer,
+        // thread 1 takes it back and drops it (the block goes back).
+        {
+          const TensorArc mine = shared;
+          if (mine->shape[3] != 4) std::abort();
+        }
+        if (handles_in && r % 4 == 1) {
+          TensorArc made = TensorArc::make_in(
+              arc_pool, Tensor{{1, 1, 1, 1}, static_cast<std::int64_t>(r)});
+          if (made) {
+            Tensor* raw = made.into_raw();
+            if (!handles_in->try_push(raw)) TensorArc::from_raw(raw).reset();
+          }
+        }
+        if (handles_out) {
+          if (const auto raw = handles_out->try_pop())
+            TensorArc::from_raw(*raw).reset();
         }
         // A worker's task records: through its cache, batches to the pool.
         if (auto c = cache.allocate_index()) {
@@ -206,11 +248,16 @@ int main() {
     auto rest = stream.consumer();
     while (auto other = rest.try_pop())
       pool.free_index(static_cast<std::uint32_t>(*other));
+    auto rest_handles = handles.consumer();
+    while (auto raw = rest_handles.try_pop())
+      TensorArc::from_raw(*raw).reset();
   }
+  const auto arc_stats = arc_pool.stats_quiescent();
 
   const auto stats = pool.stats_quiescent();
   std::printf("steady state: %d threads, %llu rounds (pool alloc + free or "
-              "hand-off, a cache, arena scratch): %llu mallocs, %llu frees\n",
+              "hand-off, a cache, arena scratch, Arc clones and hand-offs): "
+              "%llu mallocs, %llu frees\n",
               kThreads, static_cast<unsigned long long>(rounds_done.load()),
               static_cast<unsigned long long>(steady.mallocs),
               static_cast<unsigned long long>(steady.frees));
@@ -230,6 +277,19 @@ int main() {
   }
   if (control.mallocs < kThreads || control.frees < kThreads) {
     std::printf("FAIL: the counter missed the control phase's vectors\n");
+    ok = false;
+  }
+  std::printf("arc: %llu control blocks made in the pool and dropped by "
+              "the other thread; the shared one's count back to %zu\n",
+              static_cast<unsigned long long>(arc_stats.allocations),
+              shared.use_count());
+  if (arc_stats.used != 0 || arc_stats.allocations < kRounds / 8 ||
+      shared.use_count() != 1) {
+    std::printf("FAIL: arc blocks still in use %zu, made %llu, shared "
+                "count %zu\n",
+                arc_stats.used,
+                static_cast<unsigned long long>(arc_stats.allocations),
+                shared.use_count());
     ok = false;
   }
   if (rounds_done.load() != kThreads * kRounds || stats.used != 0 ||

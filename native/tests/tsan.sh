@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-tests=(chase_lev_deque mpmc_queue mpsc_queue spsc_ring tagged_stack arena block_pool scheduler stress_watchdog)
+tests=(chase_lev_deque mpmc_queue mpsc_queue spsc_ring tagged_stack arena block_pool scheduler arc stress_watchdog)
 mkdir -p build
 log=build/native-tsan.log
 {
@@ -24,9 +24,11 @@ pattern="^($(IFS='|'; echo "${tests[*]}"))\.(semantics|stress)\$"
 ctest --test-dir build/native-tsan --output-on-failure -R "$pattern"
 
 # Not vacuous: seeded memory-order bugs that x86 never shows (the MPMC
-# queue publishing its slot, the SPSC ring its tail, with a relaxed store)
-# must be reported.
-for mutant in mpmc_queue:relaxed-turn-store spsc_ring:relaxed-tail-store; do
+# queue publishing its slot, the SPSC ring its tail, with a relaxed store;
+# the reference count's last owner destroying without acquiring the other
+# owners' writes) must be reported.
+for mutant in mpmc_queue:relaxed-turn-store spsc_ring:relaxed-tail-store \
+  arc:relaxed-decrement arc:no-acquire-fence; do
   test=${mutant%%:*} variant=${mutant#*:}
   if "build/native-tsan/native/tests/${test}_test" "mutant/$variant" >build/native-tsan-mutant.log 2>&1 ||
     ! grep -q "ThreadSanitizer: data race" build/native-tsan-mutant.log; then
