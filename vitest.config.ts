@@ -6,6 +6,9 @@ export default defineConfig({
     // Each test file in its own process: a native crash fails that file
     // loudly instead of taking the runner down.
     pool: 'forks',
+    // Two files at a time: vitest's default (cores - 1) runs them one by one
+    // on the 2-core machines npm test is sized for.
+    maxWorkers: 2,
     testTimeout: 60_000,
     coverage: {
       provider: 'v8',
