@@ -402,7 +402,8 @@ std::string Execution::block_history(const Block& block) {
            : "allocated by thread " + std::to_string(block.allocated_by) +
                  " after step " + std::to_string(block.allocated_at);
   if (block.poisoned) {
-    s += block.freed_by < 0 ? std::string(", freed")
+    s += block.freed_by == kFreedAtSetup ? std::string(", freed at setup")
+         : block.freed_by < 0            ? std::string(", freed")
                             : ", freed by thread " +
                                   std::to_string(block.freed_by) +
                                   " after step " +
@@ -537,8 +538,11 @@ void Execution::deallocate(void* p, std::size_t,
     return;
   }
   checked_[0] = checked_[1] = {}; // a cached block may be this one
-  // Before and after the run nothing else can hold the block: free it.
-  if (mode_ == Mode::kSetup || mode_ == Mode::kTeardown) {
+  // After the run nothing else can hold the block: free it. While the
+  // target is set up something still may (a seeded bug that frees early,
+  // with handles left to it): keep it poisoned, as during the run, so that
+  // a later access is a memory error, not a real use after free.
+  if (mode_ == Mode::kTeardown) {
     if (it->second.poisoned) --poisoned_blocks_;
     ::operator delete (reinterpret_cast<void*>(it->second.raw),
                        std::align_val_t{alignment});
@@ -548,7 +552,9 @@ void Execution::deallocate(void* p, std::size_t,
   // During the run: keep the memory, poison it. Freed at the end.
   if (!it->second.poisoned) {
     it->second.poisoned = true;
-    it->second.freed_by = mode_ == Mode::kRunning ? current_ : -1;
+    it->second.freed_by = mode_ == Mode::kRunning ? current_
+                          : mode_ == Mode::kSetup  ? kFreedAtSetup
+                                                   : -1;
     it->second.freed_at = step_;
     ++poisoned_blocks_;
     if (mode_ == Mode::kRunning && tracing_)

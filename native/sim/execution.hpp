@@ -210,6 +210,7 @@ public:
 private:
   friend class Simulator;
   enum class Mode : std::uint8_t { kSetup, kRunning, kFinal, kTeardown };
+  static constexpr int kFreedAtSetup = -2;
   // A store waiting in a TSO buffer.
   struct Buffered {
     void* location;
@@ -263,7 +264,7 @@ private:
     // stores to the block may still be buffered: they land in memory no
     // one may read (x86 keeps them before anything that publishes the
     // free), so only another thread's buffered store there is an error.
-    int freed_by = -1;
+    int freed_by = -1; // a thread; kFreedAtSetup; -1: after the run
     std::uint64_t freed_at = 0; // the steps done when it was freed
   };
 

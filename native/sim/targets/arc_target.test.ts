@@ -68,4 +68,10 @@ describe('arc target', () => {
       for (const memoryModel of ['sc', 'tso'] as const) expect(verdict(variant, ['drop clone', 'use:1 drop'], [1, 1, 1, 0], memoryModel)).toBeNull();
     }
   });
+
+  it("early-destroy on one thread: the setup's drop destroys the object, and the first access is a memory-error (not a real use after free, which ASan found before setup frees were poisoned)", () => {
+    const run = a.runScenario({ target: 'arc', variant: 'early-destroy', threads: [ops('downgrade')] });
+    expect(run.outcome).toMatchObject({ kind: 'memory-error', step: 1, thread: 0 });
+    expect(run.outcome.message).toMatch(/after it was freed \(\d+ bytes, allocated at setup, freed at setup\)$/);
+  });
 });
