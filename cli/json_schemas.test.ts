@@ -77,6 +77,15 @@ describe('real output, each shape it takes', () => {
     const fuzz = json(['fuzz', '--runs', '50', '--target', 'mpmc-queue', '--jobs', '1', '--seed', '1', '--out', dir, '--json'], 0);
     add('fuzz-summary', 'fuzz --json, nothing found', fuzz);
     add('fuzz-summary', 'its summary-<campaign>.json', JSON.parse(readFileSync(join(dir, `summary-${fuzz['campaign']}.json`), 'utf8')) as Json);
+    // Two shards of one campaign, merged.
+    const shards = [1, 2].map((i) => {
+      const out = tempDir();
+      json(['fuzz', '--runs', '20', '--target', 'mpmc-queue', '--jobs', '1', '--seed', '1', '--shard', `${i}/2`, '--out', out, '--json'], 0);
+      return out;
+    });
+    const merged = join(tempDir(), 'merged');
+    expect(runCli(['merge', ...shards, '--out', merged]).status).toBe(0);
+    add('merged-summary', 'merge: summary-merged.json', JSON.parse(readFileSync(join(merged, 'summary-merged.json'), 'utf8')) as Json);
     const found = tempDir();
     add('fuzz-summary', 'fuzz --json, a failure found', json(['fuzz', '--runs', '300', '--target', 'mpmc-queue', '--variant', 'lap-dropped', '--jobs', '1', '--seed', '1', '--out', found, '--json'], 1));
 
@@ -144,6 +153,7 @@ describe('real output, each shape it takes', () => {
     expect(get('repro --json, a crash replayed')).toMatchObject({ reproduces: true, check: 'crash', message: 'the replay died (signal SIGSEGV)' });
     expect(get('repro --json, a crash replayed')['run']).toBeUndefined();
     expect(get('bench --json (a stand-in loop)')['benchmarks'].map((b: Json) => b['rows'][0].vsBestPeer)).toEqual([0.5, null]);
+    expect(get('merge: summary-merged.json')).toMatchObject({ shards: [{ index: 1, count: 2 }, { index: 2, count: 2 }], missingShards: [] });
   });
 
   /** Damages each schema must reject, besides a required field gone, an unknown field and another version. */
@@ -156,6 +166,7 @@ describe('real output, each shape it takes', () => {
     list: (o) => (o['targets'][0].variants = []),
     topology: (o) => (o['topology'].nodes[0].cpus = ['0']),
     repro: (o) => (o['run'].history[0].extra = true),
+    'merged-summary': (o) => (o['shards'][0].index = 0),
   };
 
   it('each schema rejects a damaged output: a required field gone, an unknown field, another version, a wrong value inside', () => {

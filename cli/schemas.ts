@@ -9,6 +9,7 @@
  * checks each command's real output against its schema.
  */
 import { SUMMARY_SCHEMA } from '../fuzz/campaign.js';
+import { MERGED_SCHEMA } from '../fuzz/merge.js';
 
 const id = <N extends string, V extends number>(name: N, version: V) => `https://lockstep.invalid/schemas/${name}/${version}` as const;
 
@@ -23,6 +24,8 @@ export const SCHEMAS = {
   list: id('list', 1),
   topology: id('topology', 1),
   repro: id('repro', 1),
+  /** `lockstep merge`'s summary-merged.json. */
+  'merged-summary': MERGED_SCHEMA,
 } as const;
 
 export type SchemaName = keyof typeof SCHEMAS;

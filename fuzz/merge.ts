@@ -20,6 +20,9 @@ import { FailureFileError, readFailure } from './failure_file.js';
 
 export class MergeError extends Error {}
 
+/** The `$id` of summary-merged.json's schema (schemas/merged-summary.schema.json; docs/formats.md#json-outputs). */
+export const MERGED_SCHEMA = 'https://lockstep.invalid/schemas/merged-summary/1';
+
 export interface Merged {
   failures: number;
   added: number;
@@ -110,6 +113,7 @@ export function merge(dirs: string[], out: string): Merged {
   const unique = [...new Map(failures.map((f) => [f.path, f])).values()];
   const list = summaries.map((x) => x.s);
   const merged = {
+    schema: MERGED_SCHEMA,
     format: 1,
     merged: dirs.map((d) => resolve(d)),
     seed: first.seed,
