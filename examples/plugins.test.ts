@@ -76,10 +76,16 @@ describe('examples/ring-buffer: a ring of its own, through the SDK', () => {
     expect(r.stdout).toContain('    publish-first: tail published before the slot is written');
   });
 
-  it('the correct ring passes a campaign', () => {
-    const r = ring.lockstep('fuzz', '--plugin', 'ring_plugin.js', '--runs', '2000', '--seed', '1', '--jobs', '2', '--out', 'ok');
+  it('the correct ring passes a campaign, reported for CI as JUnit XML and as JSON', () => {
+    const r = ring.lockstep('fuzz', '--plugin', 'ring_plugin.js', '--runs', '2000', '--seed', '1', '--jobs', '2', '--out', 'ok', '--junit', 'ok/report.xml');
     expect(r.status, output(r)).toBe(0);
     expect(r.stdout).toMatch(/\| my-ring \| correct \| 2,000 \| 0 +\| - +\|/);
+    const xml = readFileSync(join(ring.dir, 'ok', 'report.xml'), 'utf8');
+    expect(xml).toMatch(/<testcase [^>]*name="my-ring\/correct"/);
+    expect(xml).not.toContain('<failure');
+    const json = ring.lockstep('fuzz', '--plugin', 'ring_plugin.js', '--runs', '200', '--seed', '2', '--jobs', '1', '--out', 'ok', '--json');
+    expect(json.status, output(json)).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ schema: 'https://lockstep.invalid/schemas/fuzz-summary/1', pairs: [{ target: 'my-ring', variant: 'correct', runs: 200 }] });
   });
 
   it('the seeded bug is caught with a shrunk counterexample, and its file replays', () => {
