@@ -18,7 +18,8 @@ pinned OS threads, its timestamped history checked by a collection monitor
   --target T     ${Object.keys(stressTargets()).join(', ')},
                  or a --plugin target whose spec names a monitor  (required)
   --variant V    correct or a seeded bug of T (lockstep list)  [correct]
-  --threads N    OS threads; the deque's thread 0 is its owner, the rest steal  [2]
+  --threads N    OS threads, each taking a role as in the simulator (the deque:
+                 thread 0 is its owner, the rest steal)  [2]
   --ops M        operations per run, over all threads  [1000000]
   --depth D      pushes a thread may be ahead of its pops (how full it runs)  [4]
   --runs R       runs, with seeds S, S+1, ...; prints how many were caught  [1]
@@ -71,7 +72,7 @@ ${exitCodes({
       .variants.map((x) => x.name);
     const variant = v.variant ?? 'correct';
     if (!variants.includes(variant)) usage('stress', `--variant must be one of ${variants.join(', ')} (${target}), got '${variant}'`);
-    const threads = parseCount('--threads', v.threads ?? '2', target === 'chase-lev-deque' ? 2 : 1, 64);
+    const threads = parseCount('--threads', v.threads ?? '2', 1, 64);
     const ops = parseCount('--ops', v.ops ?? '1000000', 1, 20_000_000);
     const depth = parseCount('--depth', v.depth ?? '4', 1, 1024);
     const runs = parseCount('--runs', v.runs ?? '1', 1, 1_000_000);

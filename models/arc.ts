@@ -46,7 +46,7 @@ export type ArcState = readonly [alive: 0 | 1, total: number, net: number, atLea
  */
 export function arcModel(): Model<ArcState> {
   return {
-    name: 'arc',
+    name: 'reference-count',
     init: () => [1, 0, 0, 1],
     step(s, input: Input) {
       const [alive, total, net, atLeast] = s;

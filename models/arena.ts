@@ -48,7 +48,7 @@ export function arenaModel(constraints: ArenaModelConstraints): Model<ArenaState
     throw new RangeError(`arenaModel: alignment must be a power of two, got ${alignment}`);
   }
   return {
-    name: 'arena',
+    name: 'bump-allocator',
     init: () => [0],
     step([used], input: Input) {
       if (input.op !== 'alloc') return [];

@@ -46,7 +46,7 @@ export function blockPoolModel(constraints: BlockPoolModelConstraints): Model<Bl
   const { blocks, cached = false } = constraints;
   if (!Number.isSafeInteger(blocks) || blocks < 1) throw new RangeError(`blockPoolModel: blocks must be a positive integer, got ${blocks}`);
   return {
-    name: 'block-pool',
+    name: 'block-allocator',
     init: () => [],
     step(out, input: Input) {
       const outcomes: Outcome<BlockPoolState>[] = [];

@@ -33,7 +33,7 @@ export type QueueState = CollectionState;
 export interface BoundedQueueModelConstraints {
   /** How many items fit. */
   capacity: number;
-  /** The target name reported. @defaultValue 'mpmc-queue' */
+  /** The name the model reports. @defaultValue 'bounded-queue' */
   name?: string;
   /** No relaxed outcome (see above). @defaultValue false */
   strict?: boolean;
@@ -49,7 +49,7 @@ export interface BoundedQueueModelConstraints {
  * m.step(m.init(), { op: 'push', arg: 1 }); // [{ output: true, state: [1] }, { output: false, state: [], relaxed: { why: 'a pop has claimed ...', concurrentWith: ['pop'] } }]
  */
 export function boundedQueueModel(constraints: BoundedQueueModelConstraints): Model<QueueState> {
-  const name = constraints.name ?? 'mpmc-queue';
+  const name = constraints.name ?? 'bounded-queue';
   if (constraints.strict === true) return boundedCollectionModel('boundedQueueModel', name, constraints.capacity, 'oldest');
   return boundedCollectionModel('boundedQueueModel', name, constraints.capacity, 'oldest', {
     emptyWhile: { why: 'a push has claimed the next ticket but not yet published its slot', concurrentWith: ['push'] },

@@ -35,7 +35,7 @@ export interface BoundedStackModelConstraints {
  * m.step([1], { op: 'pop' }); // [{ output: 1, state: [] }]
  */
 export function boundedStackModel(constraints: BoundedStackModelConstraints): Model<StackState> {
-  return boundedCollectionModel('boundedStackModel', 'tagged-stack', constraints.capacity, 'newest', {
+  return boundedCollectionModel('boundedStackModel', 'bounded-stack', constraints.capacity, 'newest', {
     fullWhile: {
       why: 'another push holds the last free node but has not pushed it, or a pop has not yet returned its node',
       concurrentWith: ['push', 'pop'],

@@ -65,7 +65,7 @@ export function dequeModel(constraints: DequeModelConstraints = {}): Model<Deque
     concurrentWith: ['steal'],
   };
   return {
-    name: 'chase-lev-deque',
+    name: 'deque',
     init: () => [],
     step(state, input: Input): Outcome<DequeState>[] {
       switch (input.op) {

@@ -91,7 +91,7 @@ export interface Outcome<State> {
  * checkLinearizability(counter, history);
  */
 export interface Model<State> {
-  /** The target or object this model specifies, e.g. `chase-lev-deque`. */
+  /** The object this model specifies, e.g. `deque`. */
   readonly name: string;
   init(): State;
   step(state: State, input: Input): readonly Outcome<State>[];

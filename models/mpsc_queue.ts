@@ -38,7 +38,7 @@ export interface MpscQueueModelConstraints {
  * m.step([], { op: 'pop' }); // [{ output: null, state: [] }, { output: 'retry', state: [], relaxed: { why: 'a producer has exchanged the head ...', concurrentWith: ['push'] } }]
  */
 export function mpscQueueModel(constraints: MpscQueueModelConstraints): Model<CollectionState> {
-  return boundedCollectionModel('mpscQueueModel', 'mpsc-queue', constraints.capacity, 'oldest', {
+  return boundedCollectionModel('mpscQueueModel', 'bounded-mpsc-queue', constraints.capacity, 'oldest', {
     retryWhile: { why: 'a producer has exchanged the head but not yet linked its node', concurrentWith: ['push'] },
     fullWhile: {
       why: 'another producer holds the last free node but has not linked it, or the consumer has not yet returned the old stub',

@@ -27,7 +27,7 @@ export type SchedulerState = readonly number[];
  */
 export function schedulerModel(): Model<SchedulerState> {
   return {
-    name: 'scheduler',
+    name: 'task-scheduler',
     init: () => [],
     step(state, input: Input) {
       if (input.op === 'submit') {

@@ -91,11 +91,6 @@ export interface PoolStats {
 /** The result of a steal or an MPSC pop: Retry means "lost a race, not necessarily empty". */
 export type Take = { kind: 'empty' } | { kind: 'retry' } | { kind: 'success'; value: number };
 
-/** The engine's structures, by their target names. */
-/** The structures that hold items: push in, pop (or steal) out. */
-export type CollectionTarget = 'chase-lev-deque' | 'mpmc-queue' | 'mpsc-queue' | 'tagged-stack';
-export type Target = CollectionTarget | 'arena' | 'block-pool' | 'scheduler';
-
 /** A variant of a target: `correct` or a seeded bug (mutant). */
 export interface VariantInfo {
   readonly name: string;
@@ -476,8 +471,8 @@ export interface LockstepAddon {
    */
   setCrashNote(text: string): void;
 
-  /** The variants of each target. */
-  readonly variants: Readonly<Record<Target, readonly VariantInfo[]>>;
+  /** The variants of each built-in target, by target name (the registry's; listTargets() has a plugin's too). */
+  readonly variants: Readonly<Record<string, readonly VariantInfo[]>>;
   /** The engine's cache-line size in bytes (padding unit). */
   readonly cacheLineSize: number;
 }

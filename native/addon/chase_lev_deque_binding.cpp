@@ -175,9 +175,7 @@ Napi::Value deque_check_invariants(const Napi::CallbackInfo& info) {
 
 } // namespace
 
-void init_chase_lev_deque(Napi::Env env, Napi::Object exports,
-                          Napi::Object variants) {
-  variants.Set("chase-lev-deque", describe_variants(env, kVariants));
+void init_chase_lev_deque(Napi::Env env, Napi::Object exports) {
   exports.Set("dequeCreate",
               Napi::Function::New(env, deque_create, "dequeCreate"));
   exports.Set("dequeWorker",

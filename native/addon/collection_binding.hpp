@@ -5,7 +5,7 @@
 //
 //   struct MpmcNames { using Api = BoundedApi; static constexpr const char*
 //     kCreate = "mpmcCreate"; ... };
-//   init_collection<MpmcNames>(env, exports, variants, kVariants);
+//   init_collection<MpmcNames>(env, exports, kVariants);
 #pragma once
 
 #include <napi.h>
@@ -124,16 +124,15 @@ Napi::Value collection_try_pop(const Napi::CallbackInfo& info) {
       info.Env(), collection_arg<Names>(info, Names::kTryPop).api().try_pop());
 }
 
-// Registers create, try-push, items and check-invariants, and the
-// variants; for a BoundedApi collection, try-pop too.
+// Registers create, try-push, items and check-invariants; for a
+// BoundedApi collection, try-pop too.
 template <class Names>
 void init_collection(
-    Napi::Env env, Napi::Object exports, Napi::Object variants,
+    Napi::Env env, Napi::Object exports,
     const VariantTable<CollectionFactory<typename Names::Api>>& table) {
   auto set = [&](const char* name, Napi::Function::Callback cb) {
     exports.Set(name, Napi::Function::New(env, cb, name));
   };
-  variants.Set(Names::kTarget, describe_variants(env, table));
   exports.Set(Names::kCreate, Napi::Function::New(
                                   env,
                                   [&table](const Napi::CallbackInfo& info) {

@@ -289,12 +289,10 @@ Napi::Value pool_check_invariants(const Napi::CallbackInfo& info) {
 
 } // namespace
 
-void init_memory(Napi::Env env, Napi::Object exports, Napi::Object variants) {
+void init_memory(Napi::Env env, Napi::Object exports) {
   auto set = [&](const char* name, Napi::Function::Callback cb) {
     exports.Set(name, Napi::Function::New(env, cb, name));
   };
-  variants.Set("arena", describe_variants(env, kArenaVariants));
-  variants.Set("block-pool", describe_variants(env, kPoolVariants));
   set("arenaCreate", arena_create);
   set("arenaAllocate", arena_allocate);
   set("arenaReset", arena_reset);

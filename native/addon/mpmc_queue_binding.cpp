@@ -9,7 +9,6 @@ namespace {
 
 struct MpmcNames {
   using Api = BoundedApi;
-  static constexpr const char* kTarget = "mpmc-queue";
   static constexpr Kind kKind = Kind::kMpmcQueue;
   static constexpr const char* kParam = "queue";
   static constexpr const char* kCreate = "mpmcCreate";
@@ -29,9 +28,8 @@ const auto kVariants =
 
 } // namespace
 
-void init_mpmc_queue(Napi::Env env, Napi::Object exports,
-                     Napi::Object variants) {
-  init_collection<MpmcNames>(env, exports, variants, kVariants);
+void init_mpmc_queue(Napi::Env env, Napi::Object exports) {
+  init_collection<MpmcNames>(env, exports, kVariants);
 }
 
 } // namespace lockstep::addon

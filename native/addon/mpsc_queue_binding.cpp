@@ -41,7 +41,6 @@ private:
 
 struct MpscNames {
   using Api = MpscApi;
-  static constexpr const char* kTarget = "mpsc-queue";
   static constexpr Kind kKind = Kind::kMpscQueue;
   static constexpr const char* kParam = "queue";
   static constexpr const char* kCreate = "mpscCreate";
@@ -88,9 +87,8 @@ Napi::Value mpsc_pop(const Napi::CallbackInfo& info) {
 
 } // namespace
 
-void init_mpsc_queue(Napi::Env env, Napi::Object exports,
-                     Napi::Object variants) {
-  init_collection<MpscNames>(env, exports, variants, kVariants);
+void init_mpsc_queue(Napi::Env env, Napi::Object exports) {
+  init_collection<MpscNames>(env, exports, kVariants);
   exports.Set("mpscConsumer",
               Napi::Function::New(env, mpsc_consumer, "mpscConsumer"));
   exports.Set("mpscPop", Napi::Function::New(env, mpsc_pop, "mpscPop"));

@@ -310,11 +310,9 @@ Napi::Value run_graph(const Napi::CallbackInfo& info) {
 
 } // namespace
 
-void init_scheduler(Napi::Env env, Napi::Object exports,
-                    Napi::Object variants) {
+void init_scheduler(Napi::Env env, Napi::Object exports) {
   exports.Set("schedulerRunGraph",
               Napi::Function::New(env, run_graph, "schedulerRunGraph"));
-  variants.Set("scheduler", describe_variants(env, kSchedulerVariants));
 }
 
 } // namespace lockstep::addon

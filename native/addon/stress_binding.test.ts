@@ -46,10 +46,20 @@ describe('stressRun', () => {
     for (let i = 0; i < h.ops; i++) expect(h.opNames[h.op[i]!] === 'steal').toBe(h.thread[i] !== 0);
   });
 
+  it('a deque on one thread: the owner alone pushes and pops, and its history passes the monitor', () => {
+    const h = a.stressRun({ target: 'chase-lev-deque', threads: 1, ops: 5000, depth: 8 });
+    expect(new Set(Array.from(h.op, (op) => h.opNames[op]))).toEqual(new Set(['push', 'pop']));
+    expect(checkDequeHistory(h)).toEqual({ kind: 'ok' });
+  });
+
   it.each([
     ['mpmc-queue', checkQueueHistory],
     ['chase-lev-deque', checkDequeHistory],
     ['tagged-stack', checkStackHistory],
+    // Run by the same generic runner: the consumer (thread 0) pushes and pops, producers push.
+    ['mpsc-queue', checkQueueHistory],
+    // The producer pushes, the consumer pops each item, waiting for it.
+    ['spsc-ring', checkQueueHistory],
   ] as const)('%s: the correct build passes its monitor, over seeds and depths', (target, check) => {
     for (const [seed, depth] of [[1, 1], [2, 4], [3, 16]] as const) {
       const h = a.stressRun({ target, threads: 2, ops: 20_000, seed, depth });
@@ -58,10 +68,14 @@ describe('stressRun', () => {
   });
 
   it('rejects bad options with errors that name them', () => {
+    // The targets with a production build (TargetInfo::make_real), from the registry.
+    const real = 'chase-lev-deque, mpmc-queue, mpsc-queue, spsc-ring, tagged-stack';
     // @ts-expect-error the target is required
-    expect(() => a.stressRun({})).toThrow(new TypeError('stressRun: option target is required (one of mpmc-queue, chase-lev-deque, tagged-stack)'));
-    expect(() => a.stressRun({ target: 'nope' })).toThrow(new RangeError("stressRun: option target must be one of mpmc-queue, chase-lev-deque, tagged-stack or a target built with the SDK (a plugin's), got 'nope'"));
-    expect(() => a.stressRun({ target: 'chase-lev-deque', threads: 1 })).toThrow(new RangeError('stressRun: option threads must be at least 2 for chase-lev-deque (an owner and a thief), got 1'));
+    expect(() => a.stressRun({})).toThrow(new TypeError(`stressRun: option target is required (one of ${real})`));
+    expect(() => a.stressRun({ target: 'nope' })).toThrow(new RangeError(`stressRun: option target must be one of ${real} or a target built with the SDK (a plugin's), got 'nope'`));
+    expect(() => a.stressRun({ target: 'arc' })).toThrow(new RangeError(`stressRun: option target must be one of ${real} or a target built with the SDK (a plugin's), got 'arc' (it has no production build)`));
+    expect(() => a.stressRun({ target: 'spsc-ring', threads: 3 })).toThrow(new RangeError('stressRun: spsc-ring takes at most 2 threads in stress mode (one per role), got 3'));
+    expect(() => a.stressRun({ target: 'spsc-ring', threads: 1 })).toThrow(new RangeError('stressRun: with 1 thread(s) no thread of spsc-ring may remove: give more threads'));
     expect(() => a.stressRun({ target: 'mpmc-queue', variant: 'untagged-head' })).toThrow(/option variant must be one of correct, lap-dropped, relaxed-turn-store, turn-2-bits for mpmc-queue, got 'untagged-head'/);
     expect(() => a.stressRun({ target: 'chase-lev-deque', variant: 'steal-without-buffer-recheck' })).toThrow(/may read freed memory on real threads/);
     expect(() => a.stressRun({ target: 'mpmc-queue', ops: 0 })).toThrow(RangeError);

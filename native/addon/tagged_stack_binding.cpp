@@ -9,7 +9,6 @@ namespace {
 
 struct StackNames {
   using Api = BoundedApi;
-  static constexpr const char* kTarget = "tagged-stack";
   static constexpr Kind kKind = Kind::kTaggedStack;
   static constexpr const char* kParam = "stack";
   static constexpr const char* kCreate = "stackCreate";
@@ -29,9 +28,8 @@ const auto kVariants =
 
 } // namespace
 
-void init_tagged_stack(Napi::Env env, Napi::Object exports,
-                       Napi::Object variants) {
-  init_collection<StackNames>(env, exports, variants, kVariants);
+void init_tagged_stack(Napi::Env env, Napi::Object exports) {
+  init_collection<StackNames>(env, exports, kVariants);
 }
 
 } // namespace lockstep::addon

@@ -51,20 +51,6 @@ const Variant<Factory>& find_variant(Napi::Env env,
                              names + ", got '" + name + "'");
 }
 
-// [{ name, description }, ...] for the `variants` export.
-template <class Factory>
-Napi::Array describe_variants(Napi::Env env,
-                              const VariantTable<Factory>& table) {
-  Napi::Array out = Napi::Array::New(env, table.size());
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    Napi::Object v = Napi::Object::New(env);
-    v.Set("name", table[i].name);
-    v.Set("description", table[i].description);
-    out.Set(static_cast<std::uint32_t>(i), v);
-  }
-  return out;
-}
-
 // Runs `make`, turning the structures' constructor exceptions into JS
 // errors that name `fn`.
 template <class Make> auto construct(Napi::Env env, const char* fn, Make make) {

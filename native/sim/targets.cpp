@@ -31,8 +31,8 @@ std::string check(const std::vector<TargetInfo>& all,
              "' has no ops, roles, variants or factory";
     for (std::size_t j = 0; j < i; ++j) {
       if (all[j].name == t.name)
-        return "target '" + t.name + "' is registered twice: in " +
-               where[j] + " and in " + where[i];
+        return "target '" + t.name + "' is registered twice: in " + where[j] +
+               " and in " + where[i];
     }
   }
   return {};
@@ -45,10 +45,9 @@ struct Registry {
 };
 
 void sort_by_name(std::vector<TargetInfo>& all) {
-  std::stable_sort(all.begin(), all.end(),
-                   [](const TargetInfo& a, const TargetInfo& b) {
-                     return a.name < b.name;
-                   });
+  std::stable_sort(
+      all.begin(), all.end(),
+      [](const TargetInfo& a, const TargetInfo& b) { return a.name < b.name; });
 }
 
 Registry& registry() {
@@ -77,6 +76,19 @@ bool register_target(TargetMaker make, const char* where) noexcept {
 
 std::string registry_problem() { return registry().problem; }
 
+std::vector<std::int64_t> stress_params(const TargetInfo& t, int threads,
+                                        std::uint64_t depth) {
+  if (t.stress_params) return t.stress_params(threads, depth);
+  std::vector<std::int64_t> out;
+  for (const ParamInfo& p : t.params) {
+    const auto room =
+        static_cast<std::int64_t>(static_cast<std::uint64_t>(threads) * depth);
+    out.push_back(p.name == "capacity" ? std::max(p.fallback, room)
+                                       : p.fallback);
+  }
+  return out;
+}
+
 const std::vector<TargetInfo>& targets() {
   const Registry& r = registry();
   if (!r.problem.empty()) {
@@ -103,8 +115,8 @@ std::string add_registered_since(std::size_t first, const std::string& plugin,
       problem = std::string(regs[i].where) +
                 ": building its target threw: " + e.what();
     } catch (...) {
-      problem = std::string(regs[i].where) +
-                ": building its target threw something";
+      problem =
+          std::string(regs[i].where) + ": building its target threw something";
     }
   }
   regs.resize(first); // kept by `made` (if at all) from here on
@@ -114,11 +126,11 @@ std::string add_registered_since(std::size_t first, const std::string& plugin,
   for (std::size_t i = 0; i < made.size() && problem.empty(); ++i) {
     for (const TargetInfo& t : registry().targets) {
       if (t.name != made[i].name) continue;
-      problem = "its target '" + made[i].name + "' clashes with " +
-                (t.plugin.empty()
-                     ? std::string("the built-in target of that name")
-                     : "the target of that name from " + t.plugin) +
-                ": rename it";
+      problem =
+          "its target '" + made[i].name + "' clashes with " +
+          (t.plugin.empty() ? std::string("the built-in target of that name")
+                            : "the target of that name from " + t.plugin) +
+          ": rename it";
     }
   }
   if (!problem.empty()) return problem;

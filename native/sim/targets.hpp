@@ -45,7 +45,20 @@ struct ParamInfo {
 
 struct VariantInfo {
   std::string name, description;
+  // The variant may touch freed memory on real threads (its Bugs type says
+  // kUnsafeOnRealThreads): stress mode refuses it; the simulator, which
+  // poisons freed blocks, is where it is checked.
+  bool unsafe_on_real_threads = false;
 };
+
+// The row of one Bugs type: kVariant, kDescription and, if it has one,
+// kUnsafeOnRealThreads.
+template <class Bugs> VariantInfo variant_info() {
+  VariantInfo v{Bugs::kVariant, Bugs::kDescription};
+  if constexpr (requires { Bugs::kUnsafeOnRealThreads; })
+    v.unsafe_on_real_threads = Bugs::kUnsafeOnRealThreads;
+  return v;
+}
 
 struct TargetSetup {
   std::size_t variant;              // index into TargetInfo::variants
@@ -66,11 +79,22 @@ struct TargetInfo {
   // parameters do not fit together.
   std::function<std::unique_ptr<Instance>(const TargetSetup&)> make;
   // The production build (StdSync) of the variant asked, for stress mode's
-  // real threads: the same ops through Instance::call, from any thread.
-  // Empty where stress mode has a workload of its own for the target (the
-  // addon's stress_binding.cpp) or none; the SDK's targets set it.
+  // real threads: the same ops through Instance::call(thread, ...), each
+  // thread calling as the role the setup gives it. Empty where the target
+  // has none (stress mode then refuses it).
   std::function<std::unique_ptr<Instance>(const TargetSetup&)> make_real;
+  // Stress mode's parameters for `threads` threads, each at most `depth`
+  // items ahead of its removals. Empty: every parameter's fallback, except
+  // one named "capacity", which gets room for threads * depth items (so
+  // that a push is refused only while others are about to remove).
+  std::function<std::vector<std::int64_t>(int threads, std::uint64_t depth)>
+      stress_params;
 };
+
+// Stress mode's parameters for `t` (its stress_params, or the default
+// above).
+std::vector<std::int64_t> stress_params(const TargetInfo& t, int threads,
+                                        std::uint64_t depth);
 
 const std::vector<TargetInfo>& targets();
 const TargetInfo* find_target(std::string_view name);
@@ -123,8 +147,13 @@ void add_variants(std::vector<VariantInfo>& variants,
 using Maker = std::unique_ptr<Instance> (*)(const TargetSetup&);
 
 // Sets t.variants from `Variants` and t.make to build InstanceOf<Bugs>
-// (constructed from the TargetSetup) for the variant asked.
+// (constructed from the TargetSetup) for the variant asked; with a second
+// template (the same instance over StdSync), t.make_real to build
+// RealOf<Bugs>.
 template <class Variants, template <class> class InstanceOf>
+void set_variants(TargetInfo& t);
+template <class Variants, template <class> class InstanceOf,
+          template <class> class RealOf>
 void set_variants(TargetInfo& t);
 
 } // namespace lockstep::sim
@@ -136,7 +165,7 @@ void lockstep::sim::add_variants(std::vector<VariantInfo>& variants,
                                  std::vector<Factory>& makers,
                                  MakeFor make_for) {
   lockstep::for_each_variant<Variants>([&]<class Bugs>() {
-    variants.push_back({Bugs::kVariant, Bugs::kDescription});
+    variants.push_back(variant_info<Bugs>());
     makers.push_back(make_for.template operator()<Bugs>());
   });
 }
@@ -150,4 +179,19 @@ void lockstep::sim::set_variants(TargetInfo& t) {
     };
   });
   t.make = [makers](const TargetSetup& s) { return (*makers)[s.variant](s); };
+}
+
+template <class Variants, template <class> class InstanceOf,
+          template <class> class RealOf>
+void lockstep::sim::set_variants(TargetInfo& t) {
+  set_variants<Variants, InstanceOf>(t);
+  auto makers = std::make_shared<std::vector<Maker>>();
+  lockstep::for_each_variant<Variants>([&]<class Bugs>() {
+    makers->push_back([](const TargetSetup& s) -> std::unique_ptr<Instance> {
+      return std::make_unique<RealOf<Bugs>>(s);
+    });
+  });
+  t.make_real = [makers](const TargetSetup& s) {
+    return (*makers)[s.variant](s);
+  };
 }

@@ -114,6 +114,8 @@ struct DequeStealWithoutFence : NoDequeBugs {
       "steal omits its seq_cst fence: its hazard is still buffered when the "
       "owner frees the buffer it reads";
   static constexpr bool kStealWithoutFence = true;
+  // Reads a freed buffer on real threads: checked in the simulator only.
+  static constexpr bool kUnsafeOnRealThreads = true;
 };
 struct DequePushPublishesBottomFirst : NoDequeBugs {
   static constexpr const char* kVariant = "push-publishes-bottom-first";
@@ -134,6 +136,8 @@ struct DequeStealWithoutBufferRecheck : NoDequeBugs {
       "steal skips the buffer re-check: stale or freed buffer (crossbeam-deque "
       "CVE-2021-32810)";
   static constexpr bool kStealWithoutBufferRecheck = true;
+  // Reads a freed buffer on real threads: checked in the simulator only.
+  static constexpr bool kUnsafeOnRealThreads = true;
 };
 struct DequeGrowCopiesOneShort : NoDequeBugs {
   static constexpr const char* kVariant = "grow-copies-one-short";

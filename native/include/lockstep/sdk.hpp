@@ -166,9 +166,10 @@ public:
     void* memory = Sync::allocate(sizeof(S), alignof(S));
     if (memory == nullptr) throw std::bad_alloc();
     try {
-      structure_ = table_->make
-                       ? table_->make(memory, Setup(info_->params, setup.params))
-                       : make_default<S>(memory, setup.params);
+      structure_ =
+          table_->make
+              ? table_->make(memory, Setup(info_->params, setup.params))
+              : make_default<S>(memory, setup.params);
     } catch (...) {
       Sync::deallocate(memory, sizeof(S), alignof(S));
       throw;
@@ -268,7 +269,8 @@ public:
   Target(std::string name, std::string description) {
     info_.name = std::move(name);
     info_.description = std::move(description);
-    each_table([](auto& t) { t = std::make_shared<std::decay_t<decltype(*t)>>(); });
+    each_table(
+        [](auto& t) { t = std::make_shared<std::decay_t<decltype(*t)>>(); });
   }
 
   // A setup parameter: its default, range and what it means. The
@@ -285,7 +287,8 @@ public:
   // one role "thread" that may call every op.
   Target& role(std::string name, int max_threads = 0,
                std::string description = "") {
-    info_.roles.push_back({std::move(name), max_threads, std::move(description)});
+    info_.roles.push_back(
+        {std::move(name), max_threads, std::move(description)});
     return *this;
   }
 
@@ -371,9 +374,8 @@ private:
         if (listed) t.ops[i].roles.push_back(r);
       }
     }
-    lockstep::for_each_variant<Variants>([&]<class Bugs>() {
-      t.variants.push_back({Bugs::kVariant, Bugs::kDescription});
-    });
+    lockstep::for_each_variant<Variants>(
+        [&]<class Bugs>() { t.variants.push_back(sim::variant_info<Bugs>()); });
     auto shared = std::make_shared<const sim::TargetInfo>(t);
     t.make = maker<SimSync>(tables_, shared);
     t.make_real = maker<StdSync>(real_tables_, shared);

@@ -1,8 +1,12 @@
 // chase_lev_deque_target.cpp — the Chase-Lev deque as a simulator target:
-// one owner thread (push, pop) and any number of thieves (steal).
+// one owner thread (push, pop) and any number of thieves (steal); its
+// StdSync build for stress mode.
+#include <algorithm>
+#include <bit>
 #include <optional>
 
 #include "lockstep/chase_lev_deque.hpp"
+#include "lockstep/std_sync.hpp"
 #include "sim/sim_sync.hpp"
 #include "sim/targets.hpp"
 
@@ -14,8 +18,8 @@ enum Op : std::uint16_t { kPush, kPop, kSteal };
 enum Role : int { kOwner, kThief };
 enum Param : std::size_t { kCapacity, kMaxCapacity };
 
-template <class Bugs> class DequeInstance final : public Instance {
-  using Deque = ChaseLevDeque<Value, SimSync, Bugs>;
+template <class Bugs, class Sync> class DequeInstance final : public Instance {
+  using Deque = ChaseLevDeque<Value, Sync, Bugs>;
 
 public:
   explicit DequeInstance(const TargetSetup& s)
@@ -68,6 +72,9 @@ private:
   std::vector<std::optional<typename Deque::Stealer>> stealers_;
 };
 
+template <class Bugs> using SimDeque = DequeInstance<Bugs, SimSync>;
+template <class Bugs> using RealDeque = DequeInstance<Bugs, StdSync>;
+
 } // namespace
 
 TargetInfo chase_lev_deque_target() {
@@ -88,7 +95,14 @@ TargetInfo chase_lev_deque_target() {
        "initial ring capacity (rounded up to a power of two); small, so that "
        "growth happens"},
       {"maxCapacity", 1024, 1, 1 << 20, "the ring never grows past this"}};
-  set_variants<DequeVariants, DequeInstance>(t);
+  set_variants<DequeVariants, SimDeque, RealDeque>(t);
+  // Stress mode starts the ring at 2 slots and lets it grow to hold what
+  // the owner may be ahead (`depth`): growth happens on real threads too.
+  t.stress_params = [](int, std::uint64_t depth) {
+    return std::vector<std::int64_t>{
+        2, static_cast<std::int64_t>(
+               std::max<std::uint64_t>(2, std::bit_ceil(depth)))};
+  };
   return t;
 }
 

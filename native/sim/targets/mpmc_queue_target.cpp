@@ -1,6 +1,7 @@
 // mpmc_queue_target.cpp — the bounded Vyukov MPMC queue as a simulator target:
-// any thread pushes and pops.
+// any thread pushes and pops; its StdSync build for stress mode.
 #include "lockstep/mpmc_queue.hpp"
+#include "lockstep/std_sync.hpp"
 #include "sim/sim_sync.hpp"
 #include "sim/targets.hpp"
 #include "sim/targets/bounded_instance.hpp"
@@ -10,6 +11,8 @@ namespace {
 
 template <class Bugs>
 using MpmcOf = BoundedInstance<MpmcQueue<std::int64_t, SimSync, Bugs>>;
+template <class Bugs>
+using RealMpmcOf = BoundedInstance<MpmcQueue<std::int64_t, StdSync, Bugs>>;
 
 } // namespace
 
@@ -21,7 +24,7 @@ TargetInfo mpmc_queue_target() {
            {"pop", false, {0}, "the oldest item, or null when empty"}};
   t.roles = {{"any", 0, "any thread: push and pop"}};
   t.params = {capacity_param()};
-  set_variants<MpmcVariants, MpmcOf>(t);
+  set_variants<MpmcVariants, MpmcOf, RealMpmcOf>(t);
   return t;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "lockstep/mpsc_queue.hpp"
+#include "lockstep/std_sync.hpp"
 #include "sim/sim_sync.hpp"
 #include "sim/targets.hpp"
 #include "sim/targets/bounded_instance.hpp"
@@ -15,8 +16,8 @@ namespace {
 
 using Value = std::int64_t;
 
-template <class Bugs> class MpscInstance final : public Instance {
-  using Queue = MpscQueue<Value, SimSync, Bugs>;
+template <class Bugs, class Sync> class MpscInstance final : public Instance {
+  using Queue = MpscQueue<Value, Sync, Bugs>;
 
 public:
   explicit MpscInstance(const TargetSetup& s)
@@ -47,6 +48,9 @@ private:
   std::optional<typename Queue::Consumer> consumer_;
 };
 
+template <class Bugs> using SimMpsc = MpscInstance<Bugs, SimSync>;
+template <class Bugs> using RealMpsc = MpscInstance<Bugs, StdSync>;
+
 } // namespace
 
 TargetInfo mpsc_queue_target() {
@@ -60,7 +64,7 @@ TargetInfo mpsc_queue_target() {
   t.roles = {{"producer", 0, "a producer: push"},
              {"consumer", 1, "the queue's one consumer: pop (and push)"}};
   t.params = {capacity_param()};
-  set_variants<MpscVariants, MpscInstance>(t);
+  set_variants<MpscVariants, SimMpsc, RealMpsc>(t);
   return t;
 }
 

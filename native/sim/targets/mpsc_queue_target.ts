@@ -10,4 +10,5 @@ export default defineTarget({
   variants: {
     'relaxed-link-store': { weakest: { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' } },
   },
+  stress: { monitor: 'queue', checks: 'FIFO queue (queue monitor)' },
 });

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lockstep/spsc_ring.hpp"
+#include "lockstep/std_sync.hpp"
 #include "sim/sim_sync.hpp"
 #include "sim/targets.hpp"
 #include "sim/targets/bounded_instance.hpp"
@@ -18,8 +19,8 @@ namespace {
 
 using Value = std::int64_t;
 
-template <class Bugs> class SpscInstance final : public Instance {
-  using Ring = SpscRing<Value, SimSync, Bugs>;
+template <class Bugs, class Sync> class SpscInstance final : public Instance {
+  using Ring = SpscRing<Value, Sync, Bugs>;
 
 public:
   explicit SpscInstance(const TargetSetup& s)
@@ -49,6 +50,9 @@ private:
   std::optional<typename Ring::Consumer> consumer_;
 };
 
+template <class Bugs> using SimSpsc = SpscInstance<Bugs, SimSync>;
+template <class Bugs> using RealSpsc = SpscInstance<Bugs, StdSync>;
+
 } // namespace
 
 TargetInfo spsc_ring_target() {
@@ -61,7 +65,7 @@ TargetInfo spsc_ring_target() {
   t.roles = {{"producer", 1, "the ring's one producer: push"},
              {"consumer", 1, "the ring's one consumer: pop"}};
   t.params = {capacity_param()};
-  set_variants<SpscVariants, SpscInstance>(t);
+  set_variants<SpscVariants, SimSpsc, RealSpsc>(t);
   return t;
 }
 

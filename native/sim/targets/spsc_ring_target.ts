@@ -12,7 +12,7 @@ export default defineTarget({
   // buffering between head and tail, which no fence forbids — so the two
   // relaxations of the bounded queue hold, each only while an op of the
   // other side is in flight.
-  model: (s, memoryModel) => boundedQueueModel({ capacity: s['capacity']!, name: 'spsc-ring', strict: memoryModel === 'sc' }),
+  model: (s, memoryModel) => boundedQueueModel({ capacity: s['capacity']!, name: 'spsc-queue', strict: memoryModel === 'sc' }),
   conservation: { inserts: ['push'], removes: ['pop'] },
   setup: { capacity: [1, 3] },
   maxThreads: 2,
@@ -20,4 +20,5 @@ export default defineTarget({
   variants: {
     'relaxed-tail-store': { weakest: { model: 'c11', why: 'a relaxed store that should release; every x86 store releases' } },
   },
+  stress: { monitor: 'queue', checks: 'FIFO queue (queue monitor)' },
 });
